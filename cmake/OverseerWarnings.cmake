@@ -1,0 +1,18 @@
+# overseer_warnings: an INTERFACE target every project target links PRIVATE.
+add_library(overseer_warnings INTERFACE)
+add_library(overseer::warnings ALIAS overseer_warnings)
+target_compile_options(overseer_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor
+  -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference
+  -Wimplicit-fallthrough -Wno-missing-field-initializers)
+
+if(OVERSEER_SANITIZE STREQUAL "address")
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+elseif(OVERSEER_SANITIZE STREQUAL "thread")
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+elseif(NOT OVERSEER_SANITIZE STREQUAL "")
+  message(FATAL_ERROR "OVERSEER_SANITIZE must be '', 'address' or 'thread'")
+endif()
