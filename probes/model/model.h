@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "core/process_kind.h"
+
 namespace overseer {
 
 // A figure read at one instant: its value then, and the highest value it
@@ -29,21 +31,7 @@ struct Gauge {
   friend bool operator==(const Gauge&, const Gauge&) = default;
 };
 
-enum class ProcessStatus : uint8_t {
-  kWaiting = 0,   // nothing to do, waiting for a message
-  kRunnable = 1,  // in a run queue
-  kRunning = 2,   // on a scheduler thread now
-  kExiting = 3,   // exit signal taken, cleaning up
-  kSuspended = 4  // waiting inside a call (co_await), for a reply or timeout
-};
-
-enum class ProcessKind : uint8_t {
-  kWorker = 0,
-  kSupervisor = 1,
-  kDynamicSupervisor = 2,
-  kTaskSupervisor = 3,
-  kTask = 4
-};
+// ProcessStatus and ProcessKind come from the runtime's own header.
 
 // One process at one instant.
 struct ProcessSample {
