@@ -3,7 +3,7 @@ add_library(overseer_warnings INTERFACE)
 add_library(overseer::warnings ALIAS overseer_warnings)
 target_compile_options(overseer_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor
-  -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference
+  -Wcast-align -Wunused -Woverloaded-virtual
   -Wimplicit-fallthrough -Wno-missing-field-initializers)
 
 if(OVERSEER_SANITIZE STREQUAL "address")

@@ -1,0 +1,301 @@
+// The paths a process takes through the runtime: spawn, deliver (the copy),
+// reply, waits, and the Process API.
+#include "core/process.h"
+
+#include <atomic>
+
+#include "absl/strings/str_cat.h"
+#include "core/clock.h"
+#include "core/runtime_impl.h"
+#include "core/type_name.h"
+
+namespace overseer {
+namespace internal {
+namespace {
+std::atomic<uint64_t> g_next_ref{1};
+}  // namespace
+
+void Retain(Pcb* pcb) { pcb->refs_.fetch_add(1, std::memory_order_relaxed); }
+
+void Release(Pcb* pcb) {
+  if (pcb->refs_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  AccountScope none(nullptr, AccountScope::kShared);
+  delete pcb->zones_.load();
+  delete pcb;  // its mailbox frees what arrived after the end
+}
+
+uint64_t PcbId(const Pcb* pcb) { return pcb->id_; }
+
+uint64_t NewRef() { return g_next_ref.fetch_add(1, std::memory_order_relaxed); }
+
+Runtime& RuntimeOf(const Pcb* pcb) { return *pcb->rt_->owner(); }
+
+void ProcessAccess::Bind(Process& p, Pcb* pcb) {
+  p.pcb_ = pcb;
+  p.self_ = Pid(pcb);
+}
+
+bool Deliver(const Pid& to, Envelope::Kind kind, uint64_t ref,
+             absl::FunctionRef<Message()> make,
+             std::shared_ptr<ExternalReply> external) {
+  Pcb* target = to.pcb();
+  if (target == nullptr || target->sched_.load(std::memory_order_relaxed) ==
+                               Pcb::kDead) {
+    return false;
+  }
+  Pcb* self = CurrentPcb();
+  int64_t t0 = CycleNow();
+  Envelope* e;
+  int64_t bytes;
+  {
+    ZoneScope zone("send/copy");
+    AccountScope scope(&target->own_, AccountScope::kDeferred);
+    e = new Envelope;
+    e->payload = make();
+    bytes = scope.tally();
+  }
+  e->kind = kind;
+  e->ref = ref;
+  e->bytes = static_cast<uint64_t>(bytes);
+  if (self != nullptr) e->from = Pid(self);
+  e->external = std::move(external);
+  if (self != nullptr) {
+    auto bump = [](std::atomic<uint64_t>& c, uint64_t d) {
+      c.store(c.load(std::memory_order_relaxed) + d, std::memory_order_relaxed);
+    };
+    bump(self->messages_out_, 1);
+    bump(self->bytes_out_, e->bytes);
+    bump(self->send_ns_, static_cast<uint64_t>(CyclesToNs(CycleNow() - t0)));
+  }
+  target->rt_->scheduler().CountSend();
+  target->mailbox_.Push(e);
+  target->rt_->Wake(target);
+  return true;
+}
+
+void ReplyTo(const From& from, absl::FunctionRef<Message()> make) {
+  if (from.external) {
+    ExternalReply& r = *from.external;
+    AccountScope none(nullptr, AccountScope::kShared);
+    Message value = make();
+    absl::MutexLock lock(&r.mu);
+    if (r.abandoned) return;  // the caller timed out: the reply is dropped
+    r.value = std::move(value);
+    r.done = true;
+    r.cv.Signal();
+    return;
+  }
+  Deliver(from.pid, Envelope::Kind::kReply, from.ref.value, make);
+}
+
+TimerRef StartTimer(Runtime& rt, const Pid& to, Message message,
+                    absl::Duration delay) {
+  auto shared = std::make_shared<Message>(std::move(message));
+  uint64_t id = rt.impl().timers().Start(delay, [to, shared] {
+    Deliver(to, Envelope::Kind::kInfo, 0, [&] { return shared->Clone(); });
+  });
+  return TimerRef{id};
+}
+
+absl::StatusOr<Pid> SpawnProcess(
+    Runtime& runtime, const SpawnOptions& options,
+    absl::FunctionRef<std::unique_ptr<Process>()> make) {
+  RuntimeImpl& rt = runtime.impl();
+  Pcb* parent = CurrentPcb();
+  ZoneScope zone("spawn");
+  Pcb* p;
+  {
+    AccountScope none(nullptr, AccountScope::kShared);
+    p = new Pcb(&rt, rt.NextId());
+    // Held until Init returns, so no scheduler runs it meanwhile.
+    p->sched_.store(Pcb::kScheduled, std::memory_order_relaxed);
+    Pcb* up = options.parent.valid() ? options.parent.pcb() : parent;
+    if (up != nullptr) {
+      p->parent_ = up->id_;
+      p->ancestors_.push_back(up->id_);
+      p->ancestors_.insert(p->ancestors_.end(), up->ancestors_.begin(),
+                           up->ancestors_.end());
+    }
+    p->trap_exit_.store(options.trap_exit);
+  }
+  rt.Insert(p);  // the table owns the first reference
+  Pid pid(p);
+  absl::Status status;
+  SetCurrentPcb(p);
+  {
+    AccountScope scope(&p->own_, AccountScope::kExclusive);
+    p->behaviour_ = make();
+    ProcessAccess::Bind(*p->behaviour_, p);
+    p->kind_ = p->behaviour_->kind();
+    {
+      AccountScope none(nullptr, AccountScope::kShared);
+      p->initial_call_ = p->behaviour_->InitialCall();
+    }
+    if (!options.name.empty()) status = rt.Register(options.name, pid);
+    if (status.ok() && options.link && parent != nullptr) rt.LinkPair(parent, p);
+    if (status.ok()) {
+      try {
+        status = ProcessAccess::Init(*p->behaviour_);
+      } catch (const std::exception& ex) {
+        status = absl::InternalError(absl::StrCat("init threw: ", ex.what()));
+      }
+    }
+    if (!status.ok()) {
+      rt.EndProcess(p, ExitReason(absl::StrCat("init failed: ", status.message())));
+    }
+  }
+  SetCurrentPcb(parent);
+  if (!status.ok()) return status;
+  rt.spawned_.fetch_add(1, std::memory_order_relaxed);
+  rt.Emit(RuntimeEvent::Kind::kSpawn, p->id_, p->parent_, p->initial_call_);
+  p->status_.store(ProcessStatus::kWaiting, std::memory_order_relaxed);
+  p->current_function_.store("waiting", std::memory_order_relaxed);
+  p->sched_.store(Pcb::kIdle, std::memory_order_seq_cst);
+  if (p->mailbox_.HasIncoming()) rt.Wake(p);
+  return pid;
+}
+
+WaitAwaiter::WaitAwaiter(Pcb* self, Match match, absl::Duration timeout,
+                         Pid callee, const std::type_info* request,
+                         absl::Status early)
+    : self_(self),
+      match_(std::move(match)),
+      timeout_(timeout),
+      callee_(std::move(callee)),
+      request_(request),
+      early_(std::move(early)) {}
+
+void WaitAwaiter::await_suspend(std::coroutine_handle<> h) {
+  Wait& w = self_->wait_;
+  w.active = true;
+  w.match = std::move(match_);
+  w.resume = h;
+  w.got = nullptr;
+  w.timed_out = false;
+  w.callee = callee_;
+  w.request = request_;
+  w.timeout_ref = NewRef();
+  if (timeout_ != absl::InfiniteDuration()) {
+    Pid me(self_);
+    uint64_t ref = w.timeout_ref;
+    w.timer = self_->rt_->timers().Start(timeout_, [me, ref] {
+      Deliver(me, Envelope::Kind::kTimeout, ref, [] { return Message(); });
+    });
+  }
+  self_->status_.store(ProcessStatus::kSuspended, std::memory_order_relaxed);
+}
+
+absl::StatusOr<Message> WaitAwaiter::await_resume() {
+  if (!early_.ok()) return early_;
+  Wait& w = self_->wait_;
+  if (w.timer != 0) self_->rt_->timers().Cancel(w.timer);
+  w.timer = 0;
+  if (w.timed_out) {
+    std::string what;
+    if (w.request != nullptr) {
+      std::string name;
+      if (w.callee.valid()) {
+        absl::MutexLock lock(&w.callee.pcb()->mu_);
+        name = w.callee.pcb()->name_;
+      }
+      what = absl::StrCat("call to ", w.callee.ToString(),
+                          name.empty() ? "" : absl::StrCat(" (", name, ")"),
+                          " with ", TypeName(*w.request), " timed out after ",
+                          absl::FormatDuration(timeout_));
+      self_->rt_->Emit(RuntimeEvent::Kind::kCallTimeout, self_->id_,
+                       w.callee.id(), what);
+    } else {
+      what = absl::StrCat("receive timed out after ",
+                          absl::FormatDuration(timeout_));
+    }
+    w.callee = Pid();
+    return absl::DeadlineExceededError(what);
+  }
+  std::unique_ptr<Envelope> got(w.got);
+  w.got = nullptr;
+  w.callee = Pid();
+  return std::move(got->payload);
+}
+
+}  // namespace internal
+
+std::string Pid::ToString() const { return absl::StrCat("<0.", id(), ".0>"); }
+
+std::string Process::InitialCall() const {
+  return absl::StrCat(TypeName(typeid(*this)), ":init");
+}
+
+Runtime& Process::runtime() const { return internal::RuntimeOf(pcb_); }
+
+internal::WaitAwaiter Process::MakeCallWait(const Pid& to, uint64_t ref,
+                                            absl::Duration timeout,
+                                            const std::type_info* request,
+                                            bool sent) {
+  absl::Status early;
+  if (!sent) {
+    early = absl::NotFoundError(absl::StrCat("call to ", to.ToString(), " with ",
+                                             TypeName(*request),
+                                             ": no such process"));
+  }
+  return internal::WaitAwaiter(
+      pcb_,
+      [ref](const Envelope& e) {
+        return e.kind == Envelope::Kind::kReply && e.ref == ref;
+      },
+      timeout, to, request, std::move(early));
+}
+
+internal::WaitAwaiter Process::Receive(std::function<bool(const Message&)> match,
+                                       absl::Duration timeout) {
+  return internal::WaitAwaiter(
+      pcb_,
+      [match = std::move(match)](const Envelope& e) {
+        return e.kind == Envelope::Kind::kInfo && match(e.payload);
+      },
+      timeout, Pid(), nullptr, absl::OkStatus());
+}
+
+Ref Process::Monitor(const Pid& target) {
+  if (!target.valid()) return Ref{};
+  return Ref{pcb_->rt_->AddMonitor(pcb_, target.pcb())};
+}
+
+bool Process::Demonitor(Ref ref) { return pcb_->rt_->RemoveMonitor(pcb_, ref.value); }
+
+void Process::Link(const Pid& other) {
+  if (other.valid()) pcb_->rt_->LinkPair(pcb_, other.pcb());
+}
+
+void Process::Unlink(const Pid& other) {
+  if (other.valid()) pcb_->rt_->UnlinkPair(pcb_, other.pcb());
+}
+
+void Process::TrapExit(bool on) { pcb_->trap_exit_.store(on); }
+
+bool Process::trapping_exits() const { return pcb_->trap_exit_.load(); }
+
+void Process::Exit(const Pid& to, const ExitReason& reason) {
+  pcb_->rt_->SendExitSignal(to, self_, reason);
+}
+
+void Process::Stop(ExitReason reason) {
+  pcb_->stopping_ = true;
+  pcb_->call_terminate_ = true;
+  pcb_->stop_reason_ = std::move(reason);
+}
+
+bool Process::CancelTimer(TimerRef timer) {
+  return pcb_->rt_->timers().Cancel(timer.id);
+}
+
+void Process::Bump(uint64_t reductions) {
+  auto& r = pcb_->reductions_;
+  r.store(r.load(std::memory_order_relaxed) + reductions,
+          std::memory_order_relaxed);
+}
+
+void Process::SetCurrentFunction(const char* what) {
+  pcb_->current_function_.store(what, std::memory_order_relaxed);
+}
+
+}  // namespace overseer

@@ -1,0 +1,55 @@
+#include "core/zone.h"
+
+#include "core/account.h"
+#include "core/clock.h"
+#include "core/pcb.h"
+#include "core/runtime_impl.h"
+
+namespace overseer {
+namespace internal {
+std::atomic<bool> g_zones_on{false};
+}  // namespace internal
+
+namespace {
+thread_local ZoneScope* t_innermost = nullptr;
+
+ZoneSlot* FindSlot(ZoneTable& table, const char* name) {
+  for (ZoneSlot& s : table.slots) {
+    const char* n = s.name.load(std::memory_order_relaxed);
+    if (n == name) return &s;
+    if (n == nullptr) {
+      s.name.store(name, std::memory_order_release);
+      return &s;
+    }
+  }
+  return &table.other;
+}
+}  // namespace
+
+void ZoneScope::Begin(const char* name) {
+  internal::Pcb* p = internal::CurrentPcb();
+  if (p == nullptr) return;
+  ZoneTable* table = p->zones_.load(std::memory_order_acquire);
+  if (table == nullptr) {
+    AccountScope none(nullptr, AccountScope::kShared);
+    table = new ZoneTable;
+    p->zones_.store(table, std::memory_order_release);
+  }
+  slot_ = FindSlot(*table, name);
+  parent_ = t_innermost;
+  t_innermost = this;
+  start_ = CycleNow();
+}
+
+void ZoneScope::End() {
+  int64_t elapsed = CycleNow() - start_;
+  slot_->calls.store(slot_->calls.load(std::memory_order_relaxed) + 1,
+                     std::memory_order_relaxed);
+  slot_->cycles.store(slot_->cycles.load(std::memory_order_relaxed) + elapsed -
+                          child_cycles_,
+                      std::memory_order_relaxed);
+  if (parent_ != nullptr) parent_->child_cycles_ += elapsed;
+  t_innermost = parent_;
+}
+
+}  // namespace overseer
