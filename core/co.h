@@ -16,6 +16,7 @@
 
 #include <coroutine>
 #include <exception>
+#include <optional>
 #include <utility>
 
 namespace overseer {
@@ -78,6 +79,65 @@ class [[nodiscard]] Co {
 
  private:
   explicit Co(Handle h) : h_(h) {}
+  Handle h_;
+};
+
+// Async<T>: a coroutine that gives a value, for helpers that wait and then
+// return something (AsyncNolink, Await). Awaiting it gives the T.
+template <typename T>
+class [[nodiscard]] Async {
+ public:
+  struct promise_type {
+    std::coroutine_handle<> continuation;
+    std::exception_ptr exception;
+    std::optional<T> value;
+    Async get_return_object() {
+      return Async(std::coroutine_handle<promise_type>::from_promise(*this));
+    }
+    std::suspend_never initial_suspend() noexcept { return {}; }
+    auto final_suspend() noexcept {
+      struct Final {
+        bool await_ready() const noexcept { return false; }
+        std::coroutine_handle<> await_suspend(
+            std::coroutine_handle<promise_type> h) const noexcept {
+          auto next = h.promise().continuation;
+          return next ? next : std::noop_coroutine();
+        }
+        void await_resume() const noexcept {}
+      };
+      return Final{};
+    }
+    template <typename U>
+    void return_value(U&& v) {
+      value.emplace(std::forward<U>(v));
+    }
+    void unhandled_exception() noexcept { exception = std::current_exception(); }
+  };
+  using Handle = std::coroutine_handle<promise_type>;
+
+  Async(Async&& o) noexcept : h_(std::exchange(o.h_, {})) {}
+  Async& operator=(Async&& o) noexcept {
+    if (this != &o) {
+      if (h_) h_.destroy();
+      h_ = std::exchange(o.h_, {});
+    }
+    return *this;
+  }
+  ~Async() {
+    if (h_) h_.destroy();
+  }
+
+  bool await_ready() const noexcept { return h_.done(); }
+  void await_suspend(std::coroutine_handle<> caller) noexcept {
+    h_.promise().continuation = caller;
+  }
+  T await_resume() {
+    if (h_.promise().exception) std::rethrow_exception(h_.promise().exception);
+    return std::move(*h_.promise().value);
+  }
+
+ private:
+  explicit Async(Handle h) : h_(h) {}
   Handle h_;
 };
 

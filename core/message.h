@@ -36,6 +36,12 @@ class Message {
   Message() = default;
   Message(Message&&) noexcept = default;
   Message& operator=(Message&&) noexcept = default;
+  // Copies are deep, like Clone(): a Message inside a message is copied too.
+  Message(const Message& o) : holder_(o.holder_ ? o.holder_->Clone() : nullptr) {}
+  Message& operator=(const Message& o) {
+    if (this != &o) holder_ = o.holder_ ? o.holder_->Clone() : nullptr;
+    return *this;
+  }
 
   // Wraps `value`; allocates in the current account.
   template <typename T>

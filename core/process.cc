@@ -227,6 +227,10 @@ std::string Process::InitialCall() const {
 
 Runtime& Process::runtime() const { return internal::RuntimeOf(pcb_); }
 
+Account* Process::held_spec_account() const { return &pcb_->held_; }
+
+uint64_t Process::parent_id() const { return pcb_->parent_; }
+
 internal::WaitAwaiter Process::MakeCallWait(const Pid& to, uint64_t ref,
                                             absl::Duration timeout,
                                             const std::type_info* request,

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "core/account.h"
 #include "core/co.h"
 #include "core/exit_reason.h"
 #include "core/mailbox.h"
@@ -128,8 +129,15 @@ class Process {
   virtual void Terminate(const ExitReason& reason) { (void)reason; }
   // Adds what only the process knows (held specs) to an inspection.
   virtual void Inspect(ProcessInspection& out) const { (void)out; }
+  // The account a supervisor's held child specs are charged to.
+  Account* held_spec_account() const;
 
+ public:
+  // The process's own API: call only from its own callbacks (owner only),
+  // or from helpers they call (task.h, dynamic_supervisor.h).
   const Pid& self() const { return self_; }
+  // The id of the process that spawned this one (0: none).
+  uint64_t parent_id() const;
   Runtime& runtime() const;
 
   template <typename T>
