@@ -56,6 +56,13 @@ absl::StatusOr<std::string> DecodeChunkPayload(const ChunkHeader& h,
   if ((h.flags & kChunkFlagZstd) == 0) {
     return std::string(stored.begin(), stored.end());
   }
+  // The frame must declare its size, and agree with the header, before any
+  // memory is set aside for it.
+  const unsigned long long declared =
+      ZSTD_getFrameContentSize(stored.data(), stored.size());
+  if (declared != h.raw_size) {
+    return DataLossAt(offset, "zstd frame size disagrees with the header");
+  }
   std::string raw(h.raw_size, '\0');
   const size_t n =
       ZSTD_decompress(raw.data(), raw.size(), stored.data(), stored.size());
