@@ -1,0 +1,109 @@
+// SerialJobs: background work for a model or a loader, one job at a time on
+// Qt's thread pool, results handed back on the owner's thread through a
+// queued call (hotspot's habit). While a job runs, a newer request waits and
+// replaces any older waiting one, so scrubbing a timeline or typing in a
+// filter box never piles up work. Invalidate() bumps the job id: whatever
+// was asked before it is dropped when it finishes (a new session, new
+// options).
+//
+// Example:
+//   SerialJobs<std::vector<uint32_t>> jobs_{this};
+//   jobs_.Post([rows] { return SelectRows(*rows, query); },
+//              [this](std::vector<uint32_t> order) { Apply(order); });
+//
+// Thread contract: construct, Post, Invalidate and destroy on the owner's
+// thread (the thread of `context`); `done` runs there too. The work function
+// runs on a pool thread and must only touch what it captured.
+#ifndef OVERSEER_GUI_JOBS_SERIAL_JOBS_H_
+#define OVERSEER_GUI_JOBS_SERIAL_JOBS_H_
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFuture>
+#include <QObject>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <utility>
+
+namespace overseer {
+
+template <typename Result>
+class SerialJobs {
+ public:
+  using Work = std::function<Result()>;
+  using Done = std::function<void(Result)>;
+
+  explicit SerialJobs(QObject* context) : context_(context) {}
+  SerialJobs(const SerialJobs&) = delete;
+  SerialJobs& operator=(const SerialJobs&) = delete;
+
+  // Waits for the running job: its work may read what the owner keeps alive.
+  ~SerialJobs() {
+    waiting_.reset();
+    work_future_.waitForFinished();
+  }
+
+  // Runs `work` after the running job, replacing any job still waiting.
+  void Post(Work work, Done done) {
+    Q_ASSERT(QThread::currentThread() == context_->thread());
+    waiting_ = Job{next_id_++, std::move(work), std::move(done)};
+    if (!running_) StartWaiting();
+  }
+
+  // Drops the waiting job and the result of the running one.
+  void Invalidate() {
+    Q_ASSERT(QThread::currentThread() == context_->thread());
+    waiting_.reset();
+    dropped_below_ = next_id_;
+  }
+
+  // Whether a job runs or waits.
+  bool busy() const { return running_ || waiting_.has_value(); }
+
+  // Blocks until no job runs or waits, delivering results as they come.
+  // For tests and benchmarks; the GUI never calls it.
+  void WaitForIdle() {
+    while (busy()) {
+      work_future_.waitForFinished();
+      QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+    }
+  }
+
+ private:
+  struct Job {
+    uint64_t id = 0;
+    Work work;
+    Done done;
+  };
+
+  void StartWaiting() {
+    Job job = std::move(*waiting_);
+    waiting_.reset();
+    running_ = true;
+    uint64_t id = job.id;
+    Done done = std::move(job.done);
+    work_future_ = QtConcurrent::run(std::move(job.work));
+    // The continuation is queued to context_'s thread; it never runs after
+    // the owner is gone, since Qt cancels continuations of a dead context.
+    work_future_.then(context_, [this, id, done = std::move(done)](Result result) {
+      running_ = false;
+      if (id >= dropped_below_) done(std::move(result));
+      if (waiting_.has_value() && !running_) StartWaiting();
+    });
+  }
+
+  QObject* const context_;
+  std::optional<Job> waiting_;
+  bool running_ = false;
+  uint64_t next_id_ = 1;
+  uint64_t dropped_below_ = 0;
+  QFuture<Result> work_future_;
+};
+
+}  // namespace overseer
+
+#endif  // OVERSEER_GUI_JOBS_SERIAL_JOBS_H_

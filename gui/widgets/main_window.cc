@@ -1,0 +1,389 @@
+#include "gui/widgets/main_window.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/string_view.h"
+#include "gui/jobs/instant_loader.h"
+#include "gui/session/file_session.h"
+#include "gui/session/session.h"
+#include "gui/widgets/applications_view.h"
+#include "gui/widgets/load_charts_view.h"
+#include "gui/widgets/log_view.h"
+#include "gui/widgets/process_window.h"
+#include "gui/widgets/processes_view.h"
+#include "gui/widgets/profile_view.h"
+#include "gui/widgets/system_view.h"
+#include "gui/widgets/timeline_bar.h"
+
+namespace overseer {
+namespace {
+
+QString Q(absl::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+
+constexpr size_t kChartPoints = 600;
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  auto* central = new QWidget(this);
+  auto* layout = new QVBoxLayout(central);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(0);
+  message_ = new QLabel(central);
+  message_->setWordWrap(true);
+  message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  message_->setStyleSheet(QStringLiteral(
+      "QLabel { background: #fde2e1; color: #7a1010; padding: 6px; "
+      "border-bottom: 1px solid #e0a0a0; }"));
+  message_->hide();
+  layout->addWidget(message_);
+
+  tabs_ = new QTabWidget(central);
+  system_ = new SystemView(tabs_);
+  load_charts_ = new LoadChartsView(tabs_);
+  applications_ = new ApplicationsView(tabs_);
+  processes_ = new ProcessesView(tabs_);
+  profile_ = new ProfileView(tabs_);
+  log_ = new LogView(tabs_);
+  tabs_->addTab(system_, QStringLiteral("&System"));
+  tabs_->addTab(load_charts_, QStringLiteral("&Load charts"));
+  tabs_->addTab(applications_, QStringLiteral("&Applications"));
+  tabs_->addTab(processes_, QStringLiteral("&Processes"));
+  tabs_->addTab(profile_, QStringLiteral("Pro&file"));
+  tabs_->addTab(log_, QStringLiteral("Log and &events"));
+  layout->addWidget(tabs_, 1);
+  timeline_bar_ = new TimelineBar(&timeline_, central);
+  layout->addWidget(timeline_bar_);
+  setCentralWidget(central);
+
+  progress_label_ = new QLabel(this);
+  progress_ = new QProgressBar(this);
+  progress_->setRange(0, 0);
+  progress_->setMaximumWidth(160);
+  progress_->hide();
+  statusBar()->addPermanentWidget(progress_label_);
+  statusBar()->addPermanentWidget(progress_);
+
+  connect(&timeline_, &Timeline::IndexChanged, this, [this](size_t index) {
+    if (loader_) loader_->Request(index);
+  });
+  connect(processes_, &ProcessesView::OpenProcess, this, &MainWindow::OpenProcess);
+  connect(applications_, &ApplicationsView::OpenProcess, this, &MainWindow::OpenProcess);
+  connect(processes_, &ProcessesView::SelectedPidChanged, profile_, &ProfileView::OfferPid);
+  connect(log_, &LogView::JumpTo, this, &MainWindow::JumpToTime);
+  BuildMenus();
+
+  QSettings settings;
+  resize(1280, 800);
+  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  tabs_->setCurrentIndex(settings.value(QStringLiteral("window/tab"), kSystem).toInt());
+  UpdateTitle();
+  UpdateLiveControls();
+}
+
+MainWindow::~MainWindow() {
+  // Jobs read the session's recording: they end before it goes.
+  loader_.reset();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/tab"), tabs_->currentIndex());
+  QMainWindow::closeEvent(event);
+}
+
+void MainWindow::BuildMenus() {
+  QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
+  file->addAction(QStringLiteral("&Open capture\u2026"), QKeySequence::Open, this, [this] {
+    QSettings settings;
+    QString dir = settings.value(QStringLiteral("file/last_dir")).toString();
+    QString path = QFileDialog::getOpenFileName(
+        this, QStringLiteral("Open capture"), dir,
+        QStringLiteral("Overseer captures (*.ovc *.ovsc);;All files (*)"));
+    if (path.isEmpty()) return;
+    settings.setValue(QStringLiteral("file/last_dir"), QFileInfo(path).absolutePath());
+    OpenFile(path);
+  });
+  QAction* attach = file->addAction(QStringLiteral("&Attach to a running program\u2026"));
+  attach->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+A")));
+  attach->setEnabled(false);
+  attach->setToolTip(QStringLiteral("Needs the attach client, not part of this build"));
+  file->addSeparator();
+  file->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+  QMenu* demo = menuBar()->addMenu(QStringLiteral("&Demo"));
+  for (const char* name : {"buffered-task (closure mode)", "buffered-task (mfa mode)"}) {
+    QAction* a = demo->addAction(QString::fromLatin1(name));
+    a->setEnabled(false);
+    a->setToolTip(QStringLiteral("Needs the in-process sampler, not part of this build"));
+  }
+  demo->setToolTipsVisible(true);
+  file->setToolTipsVisible(true);
+
+  QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
+  for (int i = 0; i < tabs_->count(); ++i) {
+    view->addAction(tabs_->tabText(i).remove(QLatin1Char('&')),
+                    QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)), this,
+                    [this, i] { tabs_->setCurrentIndex(i); });
+  }
+  view->addSeparator();
+  view->addAction(QStringLiteral("&Filter processes"), QKeySequence::Find, this, [this] {
+    tabs_->setCurrentIndex(kProcesses);
+    processes_->FocusFilter();
+  });
+  view->addAction(QStringLiteral("Play / pause"), QKeySequence(Qt::Key_Space), this, [this] {
+    timeline_.playing() ? timeline_.Pause() : timeline_.Play();
+  });
+  view->addAction(QStringLiteral("Previous sample"), QKeySequence(Qt::ALT | Qt::Key_Left), this,
+                  [this] { if (timeline_.index() > 0) timeline_.SetIndex(timeline_.index() - 1); });
+  view->addAction(QStringLiteral("Next sample"), QKeySequence(Qt::ALT | Qt::Key_Right), this,
+                  [this] { timeline_.SetIndex(timeline_.index() + 1); });
+  view->addAction(QStringLiteral("Newest sample"), QKeySequence(Qt::CTRL | Qt::Key_End), this,
+                  [this] { timeline_.SetFollowLive(true); });
+
+  QMenu* live = menuBar()->addMenu(QStringLiteral("&Live"));
+  pause_action_ = live->addAction(QStringLiteral("&Pause sampling"));
+  pause_action_->setCheckable(true);
+  pause_action_->setShortcut(QKeySequence(QStringLiteral("Ctrl+P")));
+  connect(pause_action_, &QAction::toggled, this, [this](bool on) {
+    if (session_) session_->SetPaused(on);
+  });
+  QMenu* interval = live->addMenu(QStringLiteral("Refresh &interval"));
+  auto* group = new QActionGroup(this);
+  for (int ms : {100, 500, 1000, 2000, 5000, 10000}) {
+    QAction* a = interval->addAction(ms < 1000 ? QStringLiteral("%1 ms").arg(ms)
+                                               : QStringLiteral("%1 s").arg(ms / 1000));
+    a->setCheckable(true);
+    a->setData(ms);
+    group->addAction(a);
+    interval_actions_.push_back(a);
+    connect(a, &QAction::triggered, this, [this, ms] {
+      if (session_) session_->SetRefreshInterval(std::chrono::milliseconds(ms));
+      QSettings().setValue(QStringLiteral("live/interval_ms"), ms);
+    });
+  }
+
+  QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
+  help->addAction(QStringLiteral("&About Overseer"), this, [this] {
+    QMessageBox::about(this, QStringLiteral("About Overseer"),
+                       QStringLiteral("Overseer: a memory and mailbox profiler for "
+                                      "supervised actor systems."));
+  });
+}
+
+void MainWindow::ShowMessage(const QString& text) {
+  message_->setText(text);
+  message_->show();
+}
+
+void MainWindow::HideMessage() {
+  message_->clear();
+  message_->hide();
+}
+
+QString MainWindow::message() const {
+  return message_->isHidden() ? QString() : message_->text();
+}
+
+void MainWindow::SetBusy(const QString& what, bool busy) {
+  busy_count_ = std::max(0, busy_count_ + (busy ? 1 : -1));
+  if (busy) progress_label_->setText(what);
+  progress_->setVisible(busy_count_ > 0);
+  if (busy_count_ == 0) progress_label_->clear();
+}
+
+void MainWindow::OpenFile(const QString& path) {
+  SetBusy(QStringLiteral("Opening %1\u2026").arg(QFileInfo(path).fileName()), true);
+  OpenCaptureAsync(path).then(this, [this, path](CaptureOpenResult result) {
+    SetBusy({}, false);
+    if (!result.ok()) {
+      ShowMessage(DescribeOpenError(path, result.status()));
+      emit FileOpenFinished(false);
+      return;
+    }
+    SetSession(std::make_unique<FileSession>(path, *std::move(result)));
+    emit FileOpenFinished(true);
+  });
+}
+
+void MainWindow::SetSession(std::unique_ptr<Session> session) {
+  for (const QPointer<ProcessWindow>& w : windows_) {
+    if (w) w->close();
+  }
+  windows_.clear();
+  overview_jobs_.Invalidate();
+  loader_.reset();  // waits for its job, which reads the old recording
+  instant_.reset();
+  session_ = std::move(session);
+  HideMessage();
+  timeline_.Reset();
+  events_end_ns_ = INT64_MIN;
+  log_->model()->SetEvents({});
+  if (!session_) return;
+
+  loader_ = std::make_unique<InstantLoader>(&session_->recording());
+  connect(loader_.get(), &InstantLoader::Loaded, this, &MainWindow::OnInstantLoaded);
+  connect(loader_.get(), &InstantLoader::LoadFailed, this,
+          [this](size_t index, const QString& text) {
+            ShowMessage(QStringLiteral("Sample %1 cannot be read: %2; the views "
+                                       "still show the last good sample.")
+                            .arg(index + 1).arg(text));
+          });
+  connect(loader_.get(), &InstantLoader::BusyChanged, this,
+          [this](bool busy) { SetBusy(QStringLiteral("Reading sample\u2026"), busy); });
+  connect(session_.get(), &Session::SamplesAdded, this, &MainWindow::OnSamplesAdded);
+  connect(session_.get(), &Session::Failed, this, [this](const QString& text) {
+    ShowMessage(text + QStringLiteral(" \u2014 what was read stays on show."));
+    UpdateLiveControls();
+  });
+  connect(session_.get(), &Session::ControlsChanged, this, &MainWindow::UpdateLiveControls);
+  if (!session_->failure().isEmpty()) ShowMessage(session_->failure());
+
+  const Recording& recording = session_->recording();
+  timeline_.SetSampleInterval(std::chrono::nanoseconds(recording.info().interval_ns));
+  timeline_bar_->SetRecording(&recording, session_->is_live());
+  // A recorded run opens at its start; a live one follows its newest sample.
+  timeline_.SetFollowLive(session_->is_live());
+  int interval_ms = QSettings().value(QStringLiteral("live/interval_ms"), 0).toInt();
+  if (interval_ms > 0 && session_->has_live_controls()) {
+    session_->SetRefreshInterval(std::chrono::milliseconds(interval_ms));
+  }
+  UpdateTitle();
+  UpdateLiveControls();
+  system_->Show(*session_, run_, nullptr);
+  OnSamplesAdded(recording.sample_count());
+}
+
+void MainWindow::OnSamplesAdded(size_t count) {
+  timeline_.SetSampleCount(count);
+  RefreshOverview();
+  if (session_ && session_->is_live()) {
+    for (const QPointer<ProcessWindow>& w : windows_) {
+      if (w) w->RefreshHistory();
+    }
+  }
+}
+
+void MainWindow::RefreshOverview() {
+  if (!session_) return;
+  const Recording* recording = &session_->recording();
+  int64_t from = events_end_ns_;
+  overview_jobs_.Post(
+      [recording, from]() -> std::shared_ptr<const Overview> {
+        auto out = std::make_shared<Overview>();
+        out->run = SummarizeRun(*recording);
+        out->history = SystemHistoryOf(*recording, kChartPoints);
+        out->new_events = recording->EventsBetween(from, INT64_MAX);
+        out->events_end_ns =
+            out->new_events.empty() ? from : out->new_events.back().time_ns + 1;
+        return out;
+      },
+      [this](std::shared_ptr<const Overview> overview) { ApplyOverview(*overview); });
+}
+
+void MainWindow::ApplyOverview(const Overview& overview) {
+  run_ = overview.run;
+  load_charts_->SetHistory(overview.history);
+  if (instant_) load_charts_->SetMarker(instant_->time_ns);
+  // Each job asked from the end the previous one reached; a job that started
+  // before the previous result arrived asked from an older end, so skip what
+  // the log already holds.
+  std::vector<Event> fresh;
+  for (const Event& e : overview.new_events) {
+    if (e.time_ns >= events_end_ns_) fresh.push_back(e);
+  }
+  log_->model()->AppendEvents(std::move(fresh));
+  events_end_ns_ = std::max(events_end_ns_, overview.events_end_ns);
+  if (session_) system_->Show(*session_, run_, instant_.get());
+  if (!run_.status.ok() && session_ && session_->failure().isEmpty()) {
+    ShowMessage(QStringLiteral("The run ended early: %1 \u2014 what was read stays on show.")
+                    .arg(Q(run_.status.message())));
+  }
+}
+
+void MainWindow::OnInstantLoaded(std::shared_ptr<const Instant> instant) {
+  instant_ = std::move(instant);
+  system_->Show(*session_, run_, instant_.get());
+  load_charts_->SetMarker(instant_->time_ns);
+  applications_->SetInstant(instant_);
+  processes_->SetInstant(instant_);
+  profile_->SetInstant(instant_);
+  for (const QPointer<ProcessWindow>& w : windows_) {
+    if (w) w->SetInstant(instant_);
+  }
+  emit InstantShown(instant_->index);
+}
+
+ProcessWindow* MainWindow::OpenProcess(uint64_t pid) {
+  if (!session_ || pid == 0) return nullptr;
+  for (const QPointer<ProcessWindow>& w : windows_) {
+    if (w && w->pid() == pid) {
+      w->raise();
+      w->activateWindow();
+      return w;
+    }
+  }
+  auto* window = new ProcessWindow(session_.get(), pid, this);
+  if (instant_) window->SetInstant(instant_);
+  windows_.push_back(window);
+  window->show();
+  return window;
+}
+
+void MainWindow::JumpToTime(int64_t time_ns) {
+  if (!session_ || session_->recording().sample_count() == 0) return;
+  timeline_.SetIndex(session_->recording().IndexAt(time_ns));
+}
+
+void MainWindow::UpdateLiveControls() {
+  bool controls = session_ && session_->has_live_controls() && session_->is_live();
+  pause_action_->setEnabled(controls);
+  {
+    QSignalBlocker block(pause_action_);
+    pause_action_->setChecked(session_ && session_->paused());
+  }
+  int current = session_ ? static_cast<int>(session_->refresh_interval().count()) : 0;
+  for (QAction* a : interval_actions_) {
+    a->setEnabled(controls);
+    a->setChecked(a->data().toInt() == current);
+  }
+  if (session_) timeline_bar_->SetRecording(&session_->recording(), session_->is_live());
+}
+
+void MainWindow::UpdateTitle() {
+  setWindowTitle(session_ ? QStringLiteral("Overseer \u2014 %1").arg(session_->label())
+                          : QStringLiteral("Overseer"));
+}
+
+void MainWindow::WaitForIdle() {
+  // Each stage may start the next (a load starts a sort): loop until quiet.
+  for (int round = 0; round < 20; ++round) {
+    bool busy = overview_jobs_.busy() || (loader_ && loader_->busy()) ||
+                processes_->model()->busy();
+    if (!busy) break;
+    overview_jobs_.WaitForIdle();
+    if (loader_) loader_->WaitForIdle();
+    processes_->model()->WaitForIdle();
+    profile_->WaitForIdle();
+  }
+  profile_->WaitForIdle();
+  QApplication::processEvents();
+}
+
+}  // namespace overseer

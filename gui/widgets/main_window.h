@@ -1,0 +1,138 @@
+// MainWindow: the Observer-style window. Tabs for System, Load charts,
+// Applications, Processes, Profile and Log and events over one Session, the
+// timeline bar under all of them, menus and shortcuts for the common actions,
+// and a message bar that says what went wrong (a bad file, a lost
+// connection) while what was shown stays. All reading and computing happens
+// in background jobs; this class only wires them to the views.
+//
+// Example:
+//   MainWindow window;
+//   window.SetSession(std::make_unique<MemorySession>(recording, options));
+//   window.show();
+//
+// Thread contract: GUI thread only.
+#ifndef OVERSEER_GUI_WIDGETS_MAIN_WINDOW_H_
+#define OVERSEER_GUI_WIDGETS_MAIN_WINDOW_H_
+
+#include <QMainWindow>
+#include <QPointer>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "gui/jobs/serial_jobs.h"
+#include "gui/models/instant.h"
+#include "gui/models/timeline.h"
+#include "probes/analysis/history.h"
+#include "probes/analysis/summary.h"
+
+class QAction;
+class QLabel;
+class QProgressBar;
+class QTabWidget;
+
+namespace overseer {
+
+class ApplicationsView;
+class InstantLoader;
+class LoadChartsView;
+class LogView;
+class ProcessWindow;
+class ProcessesView;
+class ProfileView;
+class Session;
+class SystemView;
+class TimelineBar;
+
+class MainWindow final : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  enum Tab { kSystem = 0, kLoadCharts, kApplications, kProcesses, kProfile, kLog };
+
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Shows `session`, replacing the current one (its windows close).
+  void SetSession(std::unique_ptr<Session> session);
+  // Opens a capture file in the background; on failure the message bar says
+  // why and the current session stays.
+  void OpenFile(const QString& path);
+  // Opens the process window of `pid` (or raises it).
+  ProcessWindow* OpenProcess(uint64_t pid);
+  // Moves the timeline to the sample at or before `time_ns`.
+  void JumpToTime(int64_t time_ns);
+
+  Session* session() const { return session_.get(); }
+  Timeline* timeline() { return &timeline_; }
+  QTabWidget* tabs() const { return tabs_; }
+  SystemView* system_view() const { return system_; }
+  LoadChartsView* load_charts_view() const { return load_charts_; }
+  ApplicationsView* applications_view() const { return applications_; }
+  ProcessesView* processes_view() const { return processes_; }
+  ProfileView* profile_view() const { return profile_; }
+  LogView* log_view() const { return log_; }
+  TimelineBar* timeline_bar() const { return timeline_bar_; }
+  const std::shared_ptr<const Instant>& instant() const { return instant_; }
+  // The message bar's text; empty when hidden.
+  QString message() const;
+  // Blocks until every background job has delivered. Tests and screenshots.
+  void WaitForIdle();
+
+ signals:
+  // A new Instant is on show in every view.
+  void InstantShown(size_t index);
+  // OpenFile finished (successfully or not).
+  void FileOpenFinished(bool ok);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  struct Overview {
+    RunSummary run;
+    std::vector<SystemPoint> history;
+    std::vector<Event> new_events;
+    int64_t events_end_ns = 0;
+  };
+
+  void BuildMenus();
+  void ShowMessage(const QString& text);
+  void HideMessage();
+  void OnSamplesAdded(size_t count);
+  void OnInstantLoaded(std::shared_ptr<const Instant> instant);
+  void RefreshOverview();
+  void ApplyOverview(const Overview& overview);
+  void UpdateLiveControls();
+  void UpdateTitle();
+  void SetBusy(const QString& what, bool busy);
+
+  std::unique_ptr<Session> session_;
+  std::unique_ptr<InstantLoader> loader_;
+  std::shared_ptr<const Instant> instant_;
+  RunSummary run_;
+  Timeline timeline_;
+  int64_t events_end_ns_ = INT64_MIN;
+  std::vector<QPointer<ProcessWindow>> windows_;
+  SerialJobs<std::shared_ptr<const Overview>> overview_jobs_{this};
+
+  QTabWidget* tabs_ = nullptr;
+  SystemView* system_ = nullptr;
+  LoadChartsView* load_charts_ = nullptr;
+  ApplicationsView* applications_ = nullptr;
+  ProcessesView* processes_ = nullptr;
+  ProfileView* profile_ = nullptr;
+  LogView* log_ = nullptr;
+  TimelineBar* timeline_bar_ = nullptr;
+  QLabel* message_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QLabel* progress_label_ = nullptr;
+  QAction* pause_action_ = nullptr;
+  std::vector<QAction*> interval_actions_;
+  int busy_count_ = 0;
+};
+
+}  // namespace overseer
+
+#endif  // OVERSEER_GUI_WIDGETS_MAIN_WINDOW_H_

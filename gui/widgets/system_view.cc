@@ -1,0 +1,156 @@
+#include "gui/widgets/system_view.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QPieSeries>
+#include <QPieSlice>
+#include <QTreeView>
+
+#include "gui/session/session.h"
+#include "probes/analysis/format.h"
+
+namespace overseer {
+namespace {
+
+QString Q(const std::string& s) { return QString::fromStdString(s); }
+
+KeyValueGroup RunGroup(const Session& session, const RunSummary& run) {
+  CaptureInfo info = session.recording().info();
+  KeyValueGroup g{QStringLiteral("Run"), {}};
+  g.rows.push_back({QStringLiteral("Source"),
+                    QStringLiteral("%1 (%2)").arg(session.label(),
+                                                  ToString(session.source()))});
+  g.rows.push_back({QStringLiteral("Program"), Q(info.program)});
+  if (info.start_unix_ns > 0) {
+    g.rows.push_back({QStringLiteral("Started"),
+                      QDateTime::fromMSecsSinceEpoch(info.start_unix_ns / 1'000'000)
+                          .toString(Qt::ISODate)});
+  }
+  g.rows.push_back({session.is_live() ? QStringLiteral("Uptime")
+                                      : QStringLiteral("Capture span"),
+                    Q(FormatDuration(run.duration_ns))});
+  g.rows.push_back({QStringLiteral("Samples"), Q(FormatCount(run.sample_count))});
+  g.rows.push_back({QStringLiteral("Sample interval"),
+                    Q(FormatDuration(info.interval_ns))});
+  g.rows.push_back({QStringLiteral("Dropped samples"),
+                    Q(FormatCount(run.dropped_samples)),
+                    QStringLiteral("Samples a slow consumer lost")});
+  g.rows.push_back({QStringLiteral("Peak memory"),
+                    QStringLiteral("%1 at %2").arg(
+                        Q(FormatBytes(run.peak_total_memory)),
+                        Q(FormatDuration(run.peak_memory_time_ns)))});
+  g.rows.push_back({QStringLiteral("Peak total MsgQ"),
+                    QStringLiteral("%1 at %2").arg(
+                        Q(FormatCount(run.peak_total_msgq)),
+                        Q(FormatDuration(run.peak_msgq_time_ns)))});
+  if (!run.status.ok()) {
+    g.rows.push_back({QStringLiteral("Ended early"),
+                      Q(std::string(run.status.message()))});
+  }
+  return g;
+}
+
+KeyValueGroup InstantGroup(const Session& session, const Instant& now) {
+  KeyValueGroup g{QStringLiteral("Node at ") + Q(FormatDuration(now.time_ns)), {}};
+  g.rows.push_back({QStringLiteral("Processes"),
+                    Q(FormatCount(now.system.process_count))});
+  const std::vector<double>& use = now.system.scheduler_utilization;
+  g.rows.push_back({QStringLiteral("Schedulers"),
+                    Q(FormatCount(std::max<uint64_t>(
+                        use.size(), session.recording().info().schedulers)))});
+  QStringList per;
+  double sum = 0;
+  for (size_t i = 0; i < use.size(); ++i) {
+    per << QStringLiteral("%1: %2%").arg(i + 1).arg(use[i] * 100.0, 0, 'f', 0);
+    sum += use[i];
+  }
+  if (!use.empty()) {
+    g.rows.push_back({QStringLiteral("Scheduler utilisation"),
+                      QStringLiteral("%1% mean (%2)")
+                          .arg(sum * 100.0 / static_cast<double>(use.size()), 0, 'f', 0)
+                          .arg(per.join(QStringLiteral(", ")))});
+  }
+  g.rows.push_back({QStringLiteral("Total MsgQ"),
+                    Q(FormatCount(now.system.total_mailbox_len))});
+  g.rows.push_back({QStringLiteral("Messages sent"),
+                    Q(FormatCount(now.system.messages_sent))});
+  if (now.table) {
+    g.rows.push_back({QStringLiteral("Outliers"),
+                      Q(FormatCount(now.table->outlier_count)),
+                      QStringLiteral("Processes the Processes view highlights")});
+  }
+  return g;
+}
+
+KeyValueGroup MemoryGroup(const MemoryByCategory& m) {
+  KeyValueGroup g{QStringLiteral("Memory by category"), {}};
+  g.rows.push_back({QStringLiteral("Total"), Q(FormatBytes(m.total))});
+  std::array<uint64_t, MemoryByCategory::kCategoryCount> values = m.values();
+  for (size_t i = 0; i < values.size(); ++i) {
+    QString name = QString::fromLatin1(MemoryByCategory::CategoryName(i));
+    name[0] = name[0].toUpper();
+    g.rows.push_back({name, Q(FormatBytes(values[i]))});
+  }
+  return g;
+}
+
+}  // namespace
+
+std::vector<KeyValueGroup> SystemOverview(const Session& session,
+                                          const RunSummary& run,
+                                          const Instant* instant) {
+  std::vector<KeyValueGroup> groups;
+  groups.push_back(RunGroup(session, run));
+  if (instant != nullptr) {
+    groups.push_back(InstantGroup(session, *instant));
+    groups.push_back(MemoryGroup(instant->memory));
+  }
+  return groups;
+}
+
+SystemView::SystemView(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QHBoxLayout(this);
+  tree_ = new QTreeView(this);
+  tree_->setModel(&model_);
+  tree_->setRootIsDecorated(false);
+  tree_->setItemsExpandable(false);
+  tree_->setAlternatingRowColors(true);
+  tree_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  layout->addWidget(tree_, 3);
+  connect(&model_, &QAbstractItemModel::modelReset, tree_, &QTreeView::expandAll);
+
+  pie_ = new QPieSeries();
+  auto* chart = new QChart();
+  chart->addSeries(pie_);
+  chart->setTitle(QStringLiteral("Memory by category"));
+  chart->legend()->setAlignment(Qt::AlignBottom);
+  pie_view_ = new QChartView(chart, this);
+  pie_view_->setRenderHint(QPainter::Antialiasing);
+  pie_view_->setMinimumWidth(320);
+  layout->addWidget(pie_view_, 2);
+}
+
+SystemView::~SystemView() = default;
+
+void SystemView::Show(const Session& session, const RunSummary& run,
+                      const Instant* instant) {
+  model_.SetGroups(SystemOverview(session, run, instant));
+  tree_->expandAll();
+  pie_->clear();
+  if (instant == nullptr) return;
+  std::array<uint64_t, MemoryByCategory::kCategoryCount> values =
+      instant->memory.values();
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i] == 0) continue;
+    QString label = QStringLiteral("%1 %2").arg(
+        QString::fromLatin1(MemoryByCategory::CategoryName(i)),
+        Q(FormatBytes(values[i])));
+    QPieSlice* slice = pie_->append(label, static_cast<double>(values[i]));
+    slice->setLabelVisible(false);
+  }
+}
+
+}  // namespace overseer
