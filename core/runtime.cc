@@ -141,6 +141,7 @@ absl::StatusOr<ProcessInspection> Runtime::Inspect(const Pid& pid,
 }
 
 size_t Runtime::process_count() const { return impl_->count(); }
+int64_t Runtime::ProcessOverheadBytes() { return internal::kPcbBytes; }
 int Runtime::schedulers() const { return impl_->scheduler().threads(); }
 
 RuntimeCounters Runtime::counters() const {

@@ -135,6 +135,9 @@ class Runtime {
                                             int preview = 5);
 
   size_t process_count() const;
+  // Bytes of runtime overhead per process (its control block), which every
+  // process's memory includes.
+  static int64_t ProcessOverheadBytes();
   int schedulers() const;
   RuntimeCounters counters() const;
 
