@@ -9,34 +9,36 @@
 namespace overseer {
 namespace {
 
-constexpr size_t kNotFound = static_cast<size_t>(-1);
+constexpr uint32_t kNotFound = 0xFFFFFFFFu;
 
-bool SortedByPid(const std::vector<ProcessSample>& processes) {
-  return std::is_sorted(processes.begin(), processes.end(),
-                        [](const ProcessSample& a, const ProcessSample& b) {
-                          return a.pid < b.pid;
-                        });
-}
-
-// For each process of `now`, the index of the same pid in `base`, or
-// kNotFound. A merge walk when both are sorted by pid (as the model
-// promises); a hash lookup when a damaged input is not.
-std::vector<size_t> MatchBase(const std::vector<ProcessSample>& now,
-                              const std::vector<ProcessSample>& base) {
-  std::vector<size_t> match(now.size(), kNotFound);
-  if (SortedByPid(now) && SortedByPid(base)) {
+// For each row, the index of the same pid in `base`, or kNotFound. A merge
+// walk over compact pid arrays when both sides are in pid order (as the
+// model promises); a hash lookup when a damaged input is not.
+std::vector<uint32_t> MatchBase(const std::vector<ProcessRow>& rows,
+                                const std::vector<ProcessSample>& base) {
+  std::vector<uint64_t> base_pids(base.size());
+  for (size_t j = 0; j < base.size(); ++j) base_pids[j] = base[j].pid;
+  std::vector<uint32_t> match(rows.size(), kNotFound);
+  bool rows_sorted = std::is_sorted(
+      rows.begin(), rows.end(),
+      [](const ProcessRow& a, const ProcessRow& b) { return a.pid < b.pid; });
+  if (rows_sorted && std::is_sorted(base_pids.begin(), base_pids.end())) {
     size_t j = 0;
-    for (size_t i = 0; i < now.size(); ++i) {
-      while (j < base.size() && base[j].pid < now[i].pid) ++j;
-      if (j < base.size() && base[j].pid == now[i].pid) match[i] = j;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      while (j < base_pids.size() && base_pids[j] < rows[i].pid) ++j;
+      if (j < base_pids.size() && base_pids[j] == rows[i].pid) {
+        match[i] = static_cast<uint32_t>(j);
+      }
     }
     return match;
   }
-  absl::flat_hash_map<uint64_t, size_t> by_pid;
+  absl::flat_hash_map<uint64_t, uint32_t> by_pid;
   by_pid.reserve(base.size());
-  for (size_t j = 0; j < base.size(); ++j) by_pid.try_emplace(base[j].pid, j);
-  for (size_t i = 0; i < now.size(); ++i) {
-    auto it = by_pid.find(now[i].pid);
+  for (size_t j = 0; j < base_pids.size(); ++j) {
+    by_pid.try_emplace(base_pids[j], static_cast<uint32_t>(j));
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto it = by_pid.find(rows[i].pid);
     if (it != by_pid.end()) match[i] = it->second;
   }
   return match;
@@ -96,7 +98,7 @@ ProcessTable BuildProcessTable(const Snapshot& now, const Snapshot* base,
     table.has_base = true;
     table.base_time_ns = base->time_ns;
     double span_s = static_cast<double>(now.time_ns - base->time_ns) / 1e9;
-    std::vector<size_t> match = MatchBase(now.processes, base->processes);
+    std::vector<uint32_t> match = MatchBase(table.rows, base->processes);
     for (size_t i = 0; i < match.size(); ++i) {
       if (match[i] != kNotFound) {
         ApplyRate(base->processes[match[i]], span_s, table.rows[i]);

@@ -4,9 +4,12 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <numeric>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/string_view.h"
 
 namespace overseer {
 namespace {
@@ -59,15 +62,11 @@ bool IsTextKey(SortKey key) {
   return key == SortKey::kName || key == SortKey::kCurrentFunction;
 }
 
-// Sorts (key, index) pairs: contiguous keys make a million-row sort a matter
-// of tens of milliseconds, where comparing through the rows would not be.
-void SortNumeric(const std::vector<ProcessRow>& rows, SortKey key,
-                 bool descending, size_t limit, std::vector<uint32_t>& indices) {
-  std::vector<std::pair<uint64_t, uint32_t>> keyed(indices.size());
-  for (size_t i = 0; i < indices.size(); ++i) {
-    uint64_t k = NumericKey(rows[indices[i]], key);
-    keyed[i] = {descending ? ~k : k, indices[i]};
-  }
+// Sorts (key, index) pairs and writes the indices back: contiguous keys
+// make a million-row sort a matter of tens of milliseconds, where comparing
+// through the rows would not be. Ties keep index (pid) order.
+void SortKeyed(std::vector<std::pair<uint64_t, uint32_t>>& keyed, size_t limit,
+               std::vector<uint32_t>& indices) {
   if (limit > 0 && limit < keyed.size()) {
     auto middle = keyed.begin() + static_cast<ptrdiff_t>(limit);
     std::partial_sort(keyed.begin(), middle, keyed.end());
@@ -79,23 +78,45 @@ void SortNumeric(const std::vector<ProcessRow>& rows, SortKey key,
   for (size_t i = 0; i < keyed.size(); ++i) indices[i] = keyed[i].second;
 }
 
+void SortNumeric(const std::vector<ProcessRow>& rows, SortKey key,
+                 bool descending, size_t limit, std::vector<uint32_t>& indices) {
+  std::vector<std::pair<uint64_t, uint32_t>> keyed(indices.size());
+  for (size_t i = 0; i < indices.size(); ++i) {
+    uint64_t k = NumericKey(rows[indices[i]], key);
+    keyed[i] = {descending ? ~k : k, indices[i]};
+  }
+  SortKeyed(keyed, limit, indices);
+}
+
+// Text repeats (every worker of a pool shares its initial call), so each
+// distinct text is ranked once and the rows then sort by rank as numbers.
 void SortText(const std::vector<ProcessRow>& rows, SortKey key,
               bool descending, size_t limit, std::vector<uint32_t>& indices) {
-  auto text = [&](uint32_t i) -> const std::string& {
+  auto text = [&](uint32_t i) -> absl::string_view {
     return key == SortKey::kName ? rows[i].name : rows[i].current_function;
   };
-  auto less = [&](uint32_t a, uint32_t b) {
-    int c = text(a).compare(text(b));
-    if (c != 0) return descending ? c > 0 : c < 0;
-    return a < b;
-  };
-  if (limit > 0 && limit < indices.size()) {
-    auto middle = indices.begin() + static_cast<ptrdiff_t>(limit);
-    std::partial_sort(indices.begin(), middle, indices.end(), less);
-    indices.erase(middle, indices.end());
-  } else {
-    std::sort(indices.begin(), indices.end(), less);
+  absl::flat_hash_map<absl::string_view, uint32_t> ids;
+  std::vector<absl::string_view> distinct;
+  std::vector<uint32_t> id_of(indices.size());
+  for (size_t i = 0; i < indices.size(); ++i) {
+    absl::string_view t = text(indices[i]);
+    auto [it, inserted] =
+        ids.try_emplace(t, static_cast<uint32_t>(distinct.size()));
+    if (inserted) distinct.push_back(t);
+    id_of[i] = it->second;
   }
+  std::vector<uint32_t> by_text(distinct.size());
+  std::iota(by_text.begin(), by_text.end(), 0u);
+  std::sort(by_text.begin(), by_text.end(),
+            [&](uint32_t a, uint32_t b) { return distinct[a] < distinct[b]; });
+  std::vector<uint64_t> rank(distinct.size());
+  for (size_t r = 0; r < by_text.size(); ++r) rank[by_text[r]] = r;
+  std::vector<std::pair<uint64_t, uint32_t>> keyed(indices.size());
+  for (size_t i = 0; i < indices.size(); ++i) {
+    uint64_t k = rank[id_of[i]];
+    keyed[i] = {descending ? ~k : k, indices[i]};
+  }
+  SortKeyed(keyed, limit, indices);
 }
 
 bool ContainsLower(std::string_view haystack, std::string_view lower_needle) {

@@ -8,30 +8,43 @@
 namespace overseer {
 namespace {
 
-// Node index of each process's parent, kNoNode for roots.
-std::vector<uint32_t> ParentIndices(const std::vector<ProcessSample>& ps,
-                                    bool pid_ordered) {
-  std::vector<uint32_t> parent(ps.size(), kNoNode);
-  absl::flat_hash_map<uint64_t, uint32_t> by_pid;
-  if (!pid_ordered) {
-    by_pid.reserve(ps.size());
-    for (uint32_t i = 0; i < ps.size(); ++i) by_pid.try_emplace(ps[i].pid, i);
+// Node index of each process's parent, kNoNode for roots. Pids count up
+// from 1, so in a snapshot they are dense and a flat pid-to-node array
+// answers each lookup with one read; sparse pids go through a hash map.
+std::vector<uint32_t> ParentIndices(const std::vector<TreeNode>& nodes,
+                                    const std::vector<uint64_t>& parent_pids) {
+  std::vector<uint32_t> parent(nodes.size(), kNoNode);
+  if (nodes.empty()) return parent;
+  uint64_t min_pid = nodes[0].pid;
+  uint64_t max_pid = nodes[0].pid;
+  for (const TreeNode& n : nodes) {
+    min_pid = std::min(min_pid, n.pid);
+    max_pid = std::max(max_pid, n.pid);
   }
-  auto find = [&](uint64_t pid) -> uint32_t {
-    if (!pid_ordered) {
-      auto it = by_pid.find(pid);
-      return it == by_pid.end() ? kNoNode : it->second;
+  std::vector<uint32_t> dense;
+  absl::flat_hash_map<uint64_t, uint32_t> sparse;
+  if (max_pid - min_pid < 4 * static_cast<uint64_t>(nodes.size()) + 1024) {
+    dense.assign(max_pid - min_pid + 1, kNoNode);
+    // Reverse order so that, for a duplicated pid, the first node wins.
+    for (uint32_t i = static_cast<uint32_t>(nodes.size()); i-- > 0;) {
+      dense[nodes[i].pid - min_pid] = i;
     }
-    auto it = std::lower_bound(
-        ps.begin(), ps.end(), pid,
-        [](const ProcessSample& p, uint64_t v) { return p.pid < v; });
-    if (it == ps.end() || it->pid != pid) return kNoNode;
-    return static_cast<uint32_t>(it - ps.begin());
-  };
-  for (uint32_t i = 0; i < ps.size(); ++i) {
-    if (ps[i].parent == 0 || ps[i].parent == ps[i].pid) continue;
-    uint32_t p = find(ps[i].parent);
-    if (p != i) parent[i] = p;
+  } else {
+    sparse.reserve(nodes.size());
+    for (uint32_t i = 0; i < nodes.size(); ++i) {
+      sparse.try_emplace(nodes[i].pid, i);
+    }
+  }
+  for (uint32_t i = 0; i < nodes.size(); ++i) {
+    uint64_t p = parent_pids[i];
+    if (p == 0 || p == nodes[i].pid) continue;
+    uint32_t found = kNoNode;
+    if (!dense.empty()) {
+      if (p >= min_pid && p <= max_pid) found = dense[p - min_pid];
+    } else if (auto it = sparse.find(p); it != sparse.end()) {
+      found = it->second;
+    }
+    if (found != i) parent[i] = found;
   }
   return parent;
 }
@@ -109,10 +122,10 @@ void RollUp(SupervisionTree& tree) {
   }
 }
 
-uint64_t MedianMemory(const std::vector<ProcessSample>& ps) {
-  if (ps.empty()) return 0;
-  std::vector<uint64_t> memory(ps.size());
-  for (size_t i = 0; i < ps.size(); ++i) memory[i] = ps[i].memory.value;
+uint64_t MedianMemory(const std::vector<TreeNode>& nodes) {
+  if (nodes.empty()) return 0;
+  std::vector<uint64_t> memory(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) memory[i] = nodes[i].memory;
   auto middle = memory.begin() + static_cast<ptrdiff_t>((memory.size() - 1) / 2);
   std::nth_element(memory.begin(), middle, memory.end());
   return *middle;
@@ -146,14 +159,12 @@ double Pressure(uint64_t max_memory, uint64_t max_msgq,
 }
 
 SupervisionTree BuildSupervisionTree(const Snapshot& snapshot) {
+  // One pass over the (large) process samples; everything after works on
+  // the compact nodes.
   const std::vector<ProcessSample>& ps = snapshot.processes;
   SupervisionTree tree;
-  tree.pid_ordered = std::is_sorted(
-      ps.begin(), ps.end(), [](const ProcessSample& a, const ProcessSample& b) {
-        return a.pid < b.pid;
-      });
-  tree.median_memory = MedianMemory(ps);
   tree.nodes.resize(ps.size());
+  std::vector<uint64_t> parent_pids(ps.size());
   for (size_t i = 0; i < ps.size(); ++i) {
     TreeNode& n = tree.nodes[i];
     n.pid = ps[i].pid;
@@ -162,8 +173,13 @@ SupervisionTree BuildSupervisionTree(const Snapshot& snapshot) {
     n.msgq = n.subtree_msgq = n.subtree_max_msgq = ps[i].mailbox_len.value;
     n.held_spec_bytes = n.subtree_held_spec_bytes = ps[i].held_spec_bytes.value;
     n.subtree_process_count = 1;
+    parent_pids[i] = ps[i].parent;
   }
-  std::vector<uint32_t> parent = ParentIndices(ps, tree.pid_ordered);
+  tree.pid_ordered = std::is_sorted(
+      tree.nodes.begin(), tree.nodes.end(),
+      [](const TreeNode& a, const TreeNode& b) { return a.pid < b.pid; });
+  tree.median_memory = MedianMemory(tree.nodes);
+  std::vector<uint32_t> parent = ParentIndices(tree.nodes, parent_pids);
   CutCycles(parent);
   LinkChildren(parent, tree);
   RollUp(tree);
