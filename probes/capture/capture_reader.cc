@@ -219,7 +219,8 @@ SystemSample StreamRecording::system_at(size_t index) const {
 absl::StatusOr<Snapshot> StreamRecording::SnapshotAt(size_t index) const {
   // Under the lock: pick a starting point and take what decoding needs.
   // Decoding itself runs unlocked, so Feed and other readers go on.
-  std::shared_ptr<const Snapshot> base;
+  std::shared_ptr<Snapshot> base;
+  bool own_base = false;
   std::vector<std::pair<bool, std::shared_ptr<const StoredChunk>>> steps;
   StringTableView strings;
   {
@@ -229,11 +230,21 @@ absl::StatusOr<Snapshot> StreamRecording::SnapshotAt(size_t index) const {
           absl::StrCat("sample ", index, " of ", samples_.size()));
     }
     size_t start = samples_[index].keyframe_index;
-    for (const CachedSnapshot& c : cache_) {
-      if (c.index == index) return *c.snapshot;
-      if (c.index >= start && c.index < index) {
-        start = c.index + 1;
-        base = c.snapshot;
+    auto base_at = cache_.end();
+    for (auto it = cache_.begin(); it != cache_.end(); ++it) {
+      if (it->index == index) return *it->snapshot;
+      if (it->index >= start && it->index < index) {
+        start = it->index + 1;
+        base_at = it;
+      }
+    }
+    if (base_at != cache_.end()) {
+      base = base_at->snapshot;
+      // Stepping forward: when no other reader holds the cached snapshot,
+      // take it over and update it in place instead of copying it.
+      if (base.use_count() == 2) {
+        cache_.erase(base_at);
+        own_base = true;
       }
     }
     for (size_t i = start; i <= index; ++i) {
@@ -241,7 +252,8 @@ absl::StatusOr<Snapshot> StreamRecording::SnapshotAt(size_t index) const {
     }
     strings = strings_.View();
   }
-  Snapshot state = base ? *base : Snapshot{};
+  Snapshot state =
+      own_base ? std::move(*base) : (base ? *base : Snapshot{});
   pb::Sample record;
   for (const auto& [keyframe, chunk] : steps) {
     absl::StatusOr<std::string> raw =
@@ -253,7 +265,7 @@ absl::StatusOr<Snapshot> StreamRecording::SnapshotAt(size_t index) const {
     absl::Status s = ApplySample(record, keyframe, strings, &state);
     if (!s.ok()) return DataLossAt(chunk->offset, s.message());
   }
-  auto result = std::make_shared<const Snapshot>(std::move(state));
+  auto result = std::make_shared<Snapshot>(std::move(state));
   {
     absl::MutexLock lock(&mu_);
     cache_.insert(cache_.begin(), CachedSnapshot{index, result});

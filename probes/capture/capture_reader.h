@@ -84,7 +84,7 @@ class StreamRecording final : public Recording {
   struct SampleEntry;
   struct CachedSnapshot {
     size_t index = 0;
-    std::shared_ptr<const Snapshot> snapshot;
+    std::shared_ptr<Snapshot> snapshot;  // shared only under mu_
   };
 
   absl::Status HandleChunk(const Chunk& chunk) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -82,8 +82,9 @@ absl::Status CaptureWriter::WriteSample(const Snapshot& snapshot) {
                      " is before the previous sample's ", previous_.time_ns));
   }
   bool keyframe = first || since_keyframe_ + 1 >= options_.keyframe_interval;
+  SnapshotDiff diff;
   if (!keyframe) {
-    const SnapshotDiff diff = DiffSnapshots(previous_, snapshot);
+    diff = DiffSnapshots(previous_, snapshot);
     // A delta as long as a keyframe saves nothing and lengthens seeks.
     keyframe = diff.records() >= RecordCount(snapshot);
     if (!keyframe) EncodeDelta(previous_, snapshot, diff, strings_, &sample_);
@@ -99,7 +100,11 @@ absl::Status CaptureWriter::WriteSample(const Snapshot& snapshot) {
   entry->set_offset(offset);
   entry->set_keyframe(keyframe);
   since_keyframe_ = keyframe ? 0 : since_keyframe_ + 1;
-  previous_ = snapshot;
+  if (keyframe) {
+    previous_ = snapshot;
+  } else {
+    UpdateToNext(snapshot, diff, &previous_);
+  }
   samples_written_.fetch_add(1);
   if (keyframe) keyframes_written_.fetch_add(1);
   return absl::OkStatus();

@@ -1,5 +1,6 @@
 #include "probes/capture/sample_codec.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 #include <utility>
@@ -79,6 +80,31 @@ std::vector<T> MergeSorted(std::vector<T>& state, std::vector<T>& upserts,
   return out;
 }
 
+// Applies one list of a delta. An idle run's delta usually only changes
+// entries that exist: those are replaced in place, without rebuilding the
+// list.
+template <typename T, typename K>
+void ApplyListDelta(std::vector<T>& state, std::vector<T>& upserts,
+                    const std::vector<K>& removed) {
+  if (removed.empty()) {
+    std::vector<size_t> at;
+    at.reserve(upserts.size());
+    for (const T& u : upserts) {
+      const auto k = Key(u);
+      auto it = std::lower_bound(
+          state.begin(), state.end(), k,
+          [](const T& e, const decltype(k)& key) { return Key(e) < key; });
+      if (it == state.end() || k < Key(*it)) break;
+      at.push_back(static_cast<size_t>(it - state.begin()));
+    }
+    if (at.size() == upserts.size()) {
+      for (size_t i = 0; i < at.size(); ++i) state[at[i]] = std::move(upserts[i]);
+      return;
+    }
+  }
+  state = MergeSorted(state, upserts, removed);
+}
+
 template <typename T, typename R>
 absl::Status DecodeList(const google::protobuf::RepeatedPtrField<R>& in,
                         const StringTableView& strings, const char* what,
@@ -127,9 +153,9 @@ absl::Status ApplyDelta(const pb::Sample& record,
       !StrictlySortedKeys(removed_zones)) {
     return absl::InvalidArgumentError("removed keys not sorted");
   }
-  state->processes = MergeSorted(state->processes, processes, removed_pids);
-  state->details = MergeSorted(state->details, details, removed_details);
-  state->zones = MergeSorted(state->zones, zones, removed_zones);
+  ApplyListDelta(state->processes, processes, removed_pids);
+  ApplyListDelta(state->details, details, removed_details);
+  ApplyListDelta(state->zones, zones, removed_zones);
   return absl::OkStatus();
 }
 
@@ -163,6 +189,25 @@ SnapshotDiff DiffSnapshots(const Snapshot& prev, const Snapshot& cur) {
   DiffSorted(prev.details, cur.details, &d.details, &d.removed_details);
   DiffSorted(prev.zones, cur.zones, &d.zones, &d.removed_zones);
   return d;
+}
+
+void UpdateToNext(const Snapshot& cur, const SnapshotDiff& diff,
+                  Snapshot* prev) {
+  const bool same_keys = diff.removed_processes.empty() &&
+                         diff.removed_details.empty() &&
+                         diff.removed_zones.empty() &&
+                         prev->processes.size() == cur.processes.size() &&
+                         prev->details.size() == cur.details.size() &&
+                         prev->zones.size() == cur.zones.size();
+  if (!same_keys) {
+    *prev = cur;
+    return;
+  }
+  prev->time_ns = cur.time_ns;
+  prev->system = cur.system;
+  for (size_t i : diff.processes) prev->processes[i] = cur.processes[i];
+  for (size_t i : diff.details) prev->details[i] = cur.details[i];
+  for (size_t i : diff.zones) prev->zones[i] = cur.zones[i];
 }
 
 size_t RecordCount(const Snapshot& s) {

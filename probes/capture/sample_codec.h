@@ -44,6 +44,11 @@ struct SnapshotDiff {
 // Compares two snapshots that pass CheckSnapshotOrder.
 SnapshotDiff DiffSnapshots(const Snapshot& prev, const Snapshot& cur);
 
+// Makes `prev` equal to `cur`, given their diff: copies only the changed
+// entries when no key was added or removed, else the whole snapshot.
+void UpdateToNext(const Snapshot& cur, const SnapshotDiff& diff,
+                  Snapshot* prev);
+
 // Processes + details + zones: the records a keyframe of `s` holds.
 size_t RecordCount(const Snapshot& s);
 

@@ -117,8 +117,12 @@ Snapshot SyntheticRun::Next() {
     const auto count = [n](double f) {
       return static_cast<size_t>(static_cast<double>(n) * f + 0.5);
     };
-    for (size_t i = 0, c = count(options_.change_fraction); i < c && n > 0; ++i) {
-      Touch(snapshot_.processes[Random() % n]);
+    if (options_.change_fraction >= 1.0) {
+      for (ProcessSample& p : snapshot_.processes) Touch(p);
+    } else {
+      for (size_t i = 0, c = count(options_.change_fraction); i < c; ++i) {
+        Touch(snapshot_.processes[Random() % n]);
+      }
     }
     for (size_t i = 0, c = count(options_.churn_fraction); i < c && n > 1; ++i) {
       auto victim = snapshot_.processes.begin() +

@@ -20,6 +20,7 @@ namespace overseer::testing {
 struct SyntheticOptions {
   size_t processes = 100;        // table size at the start
   double change_fraction = 0.1;  // processes whose figures move per sample
+                                 // (1 or more: every process moves)
   double churn_fraction = 0.02;  // processes that exit (and as many spawn)
   int64_t interval_ns = 1'000'000;
   uint64_t seed = 1;
