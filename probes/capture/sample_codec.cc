@@ -54,55 +54,43 @@ void DiffSorted(const std::vector<T>& prev, const std::vector<T>& cur,
   }
 }
 
-// The sorted union of `state` and `upserts` (which win on equal keys), less
-// the keys in `removed`. All three are sorted by key.
-template <typename T, typename K>
-std::vector<T> MergeSorted(std::vector<T>& state, std::vector<T>& upserts,
-                           const std::vector<K>& removed) {
-  std::vector<T> out;
-  out.reserve(state.size() + upserts.size());
-  size_t u = 0;
-  size_t r = 0;
-  for (T& item : state) {
-    const auto k = Key(item);
-    while (u < upserts.size() && Key(upserts[u]) < k) {
-      out.push_back(std::move(upserts[u++]));
-    }
-    if (u < upserts.size() && !(k < Key(upserts[u]))) {
-      out.push_back(std::move(upserts[u++]));
-      continue;
-    }
-    while (r < removed.size() && removed[r] < k) ++r;
-    if (r < removed.size() && removed[r] == k) continue;
-    out.push_back(std::move(item));
-  }
-  while (u < upserts.size()) out.push_back(std::move(upserts[u++]));
-  return out;
-}
-
-// Applies one list of a delta. An idle run's delta usually only changes
-// entries that exist: those are replaced in place, without rebuilding the
-// list.
+// Applies one list of a delta in place: drops the removed keys, replaces the
+// entries the delta lists again, and merges in the new ones. A delta is small
+// next to the list, so only the entries after the first removal move, and
+// new pids (usually the highest) are appended.
 template <typename T, typename K>
 void ApplyListDelta(std::vector<T>& state, std::vector<T>& upserts,
                     const std::vector<K>& removed) {
-  if (removed.empty()) {
-    std::vector<size_t> at;
-    at.reserve(upserts.size());
-    for (const T& u : upserts) {
-      const auto k = Key(u);
-      auto it = std::lower_bound(
-          state.begin(), state.end(), k,
-          [](const T& e, const decltype(k)& key) { return Key(e) < key; });
-      if (it == state.end() || k < Key(*it)) break;
-      at.push_back(static_cast<size_t>(it - state.begin()));
+  if (!removed.empty()) {
+    size_t out = 0;
+    size_t r = 0;
+    for (size_t i = 0; i < state.size(); ++i) {
+      const auto k = Key(state[i]);
+      while (r < removed.size() && removed[r] < k) ++r;
+      if (r < removed.size() && removed[r] == k) continue;
+      if (out != i) state[out] = std::move(state[i]);
+      ++out;
     }
-    if (at.size() == upserts.size()) {
-      for (size_t i = 0; i < at.size(); ++i) state[at[i]] = std::move(upserts[i]);
-      return;
+    state.erase(state.begin() + static_cast<long>(out), state.end());
+  }
+  const size_t old_size = state.size();
+  for (T& u : upserts) {
+    const auto k = Key(u);
+    auto it = std::lower_bound(
+        state.begin(), state.begin() + static_cast<long>(old_size), k,
+        [](const T& e, const decltype(k)& key) { return Key(e) < key; });
+    if (it != state.begin() + static_cast<long>(old_size) && !(k < Key(*it))) {
+      *it = std::move(u);
+    } else {
+      state.push_back(std::move(u));  // sorted among themselves
     }
   }
-  state = MergeSorted(state, upserts, removed);
+  const auto middle = state.begin() + static_cast<long>(old_size);
+  if (middle != state.begin() && middle != state.end() &&
+      Key(*middle) < Key(*(middle - 1))) {
+    std::inplace_merge(state.begin(), middle, state.end(),
+                       [](const T& a, const T& b) { return Key(a) < Key(b); });
+  }
 }
 
 template <typename T, typename R>
