@@ -1,16 +1,16 @@
 #include "probes/analysis/chrome_trace.h"
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <limits>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "probes/analysis/process_table.h"
 #include "probes/analysis/text_escape.h"
 
@@ -83,9 +83,9 @@ class TraceWriter {
 
   void Name(uint64_t pid, const std::string& name) {
     if (!named_.try_emplace(pid, true).second) return;
-    std::string event = absl::StrCat(
-        "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":", pid,
-        ",\"tid\":0,\"args\":{\"name\":");
+    std::string event =
+        absl::StrCat("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":", pid,
+                     ",\"tid\":0,\"args\":{\"name\":");
     AppendJsonString(name, event);
     event += "}}";
     Emit(event);
@@ -101,13 +101,11 @@ class TraceWriter {
     const SystemSample& m = s.system;
     uint64_t pid = options_.node_pid;
     Counter(pid, ts, "Memory",
-            absl::StrCat("\"process_accounts\":", m.process_memory,
-                         ",\"mailboxes\":", m.mailbox_bytes,
-                         ",\"held_specs\":", m.held_spec_bytes,
+            absl::StrCat("\"process_accounts\":", m.process_memory, ",\"mailboxes\":",
+                         m.mailbox_bytes, ",\"held_specs\":", m.held_spec_bytes,
                          ",\"binaries\":", m.binary_bytes));
     Counter(pid, ts, "MsgQ", absl::StrCat("\"total\":", m.total_mailbox_len));
-    Counter(pid, ts, "Processes",
-            absl::StrCat("\"count\":", m.process_count));
+    Counter(pid, ts, "Processes", absl::StrCat("\"count\":", m.process_count));
   }
 
   void ProcessCounters(const ProcessSample& p, const std::string& ts) {
@@ -125,8 +123,7 @@ class TraceWriter {
       last.memory = p.memory.value;
     }
     if (last.msgq != p.mailbox_len.value) {
-      Counter(p.pid, ts, "MsgQ",
-              absl::StrCat("\"messages\":", p.mailbox_len.value));
+      Counter(p.pid, ts, "MsgQ", absl::StrCat("\"messages\":", p.mailbox_len.value));
       last.msgq = p.mailbox_len.value;
     }
   }
@@ -151,10 +148,10 @@ class TraceWriter {
     uint64_t pid = global ? options_.node_pid : e.pid;
     if (!global) Name(pid, FormatPid(pid));
     std::string event = absl::StrCat(
-        "{\"name\":\"", ToString(e.kind), "\",\"ph\":\"i\",\"ts\":",
-        Micros(e.time_ns), ",\"pid\":", pid, ",\"tid\":0,\"s\":\"",
-        global ? "g" : "p", "\",\"args\":{\"pid\":\"", FormatPid(e.pid),
-        "\",\"other_pid\":\"", FormatPid(e.other_pid), "\",\"text\":");
+        "{\"name\":\"", ToString(e.kind), "\",\"ph\":\"i\",\"ts\":", Micros(e.time_ns),
+        ",\"pid\":", pid, ",\"tid\":0,\"s\":\"", global ? "g" : "p",
+        "\",\"args\":{\"pid\":\"", FormatPid(e.pid), "\",\"other_pid\":\"",
+        FormatPid(e.other_pid), "\",\"text\":");
     AppendJsonString(e.text, event);
     event += "}}";
     Emit(event);
@@ -189,14 +186,13 @@ absl::Status WriteChromeTrace(const Recording& recording, std::ostream& out,
     events_from = snapshot->time_ns;
     writer.Sample(*snapshot);
   }
-  writer.Events(recording.EventsBetween(events_from,
-                                        std::numeric_limits<int64_t>::max()));
+  writer.Events(
+      recording.EventsBetween(events_from, std::numeric_limits<int64_t>::max()));
   absl::Status written = writer.End();
   return written.ok() ? status : written;
 }
 
-absl::Status WriteChromeTraceFile(const Recording& recording,
-                                  const std::string& path,
+absl::Status WriteChromeTraceFile(const Recording& recording, const std::string& path,
                                   const ChromeTraceOptions& options) {
   // Written aside and renamed, so a failed export never leaves a half file
   // under the name asked for.
@@ -213,8 +209,7 @@ absl::Status WriteChromeTraceFile(const Recording& recording,
                  (status.ok() || status.code() == absl::StatusCode::kDataLoss);
   if (!written) {
     std::remove(partial.c_str());
-    return status.ok() ? absl::InternalError(absl::StrCat("writing ", path,
-                                                          " failed"))
+    return status.ok() ? absl::InternalError(absl::StrCat("writing ", path, " failed"))
                        : status;
   }
   if (std::rename(partial.c_str(), path.c_str()) != 0) {

@@ -46,8 +46,7 @@ absl::Status WriteChromeTrace(const Recording& recording, std::ostream& out,
 // Writes the trace to the file at `path` (replacing it only once complete).
 // Errors as above, plus the failure to create the file (NotFound,
 // PermissionDenied, ...); after a DataLoss the file is still written.
-absl::Status WriteChromeTraceFile(const Recording& recording,
-                                  const std::string& path,
+absl::Status WriteChromeTraceFile(const Recording& recording, const std::string& path,
                                   const ChromeTraceOptions& options = {});
 
 }  // namespace overseer

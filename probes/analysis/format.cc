@@ -49,8 +49,7 @@ std::string FormatCount(uint64_t n) {
 std::string FormatRate(double bytes_per_second) {
   if (!std::isfinite(bytes_per_second)) return "? B/s";
   double magnitude = std::fabs(bytes_per_second);
-  std::string text =
-      FormatBytes(static_cast<uint64_t>(std::llround(magnitude)));
+  std::string text = FormatBytes(static_cast<uint64_t>(std::llround(magnitude)));
   bool negative = bytes_per_second < 0 && text != "0 B";
   return absl::StrCat(negative ? "-" : "", text, "/s");
 }
@@ -58,8 +57,7 @@ std::string FormatRate(double bytes_per_second) {
 std::string FormatRatio(double ratio) {
   if (!std::isfinite(ratio)) return "?x";
   if (ratio < 10.0) return absl::StrFormat("%.1fx", ratio);
-  return absl::StrCat(FormatCount(static_cast<uint64_t>(std::llround(ratio))),
-                      "x");
+  return absl::StrCat(FormatCount(static_cast<uint64_t>(std::llround(ratio))), "x");
 }
 
 std::string FormatMicros(double us) {

@@ -12,9 +12,9 @@ namespace {
 
 const ProcessSample* FindProcess(const Snapshot& snapshot, uint64_t pid) {
   const std::vector<ProcessSample>& ps = snapshot.processes;
-  auto it = std::lower_bound(
-      ps.begin(), ps.end(), pid,
-      [](const ProcessSample& p, uint64_t v) { return p.pid < v; });
+  auto it =
+      std::lower_bound(ps.begin(), ps.end(), pid,
+                       [](const ProcessSample& p, uint64_t v) { return p.pid < v; });
   if (it != ps.end() && it->pid == pid) return &*it;
   // A snapshot out of pid order (damaged data) still gets an answer.
   for (const ProcessSample& p : ps) {
@@ -44,10 +44,9 @@ std::vector<size_t> EvenSampleIndices(size_t count, size_t max_points) {
   return indices;
 }
 
-absl::StatusOr<ProcessHistory> ProcessHistoryOf(const Recording& recording,
-                                                uint64_t pid,
-                                                size_t max_points,
-                                                size_t first, size_t last) {
+absl::StatusOr<ProcessHistory> ProcessHistoryOf(const Recording& recording, uint64_t pid,
+                                                size_t max_points, size_t first,
+                                                size_t last) {
   ProcessHistory history;
   history.pid = pid;
   size_t count = recording.sample_count();
@@ -76,8 +75,7 @@ absl::StatusOr<ProcessHistory> ProcessHistoryOf(const Recording& recording,
   return history;
 }
 
-std::vector<SystemPoint> SystemHistoryOf(const Recording& recording,
-                                         size_t max_points) {
+std::vector<SystemPoint> SystemHistoryOf(const Recording& recording, size_t max_points) {
   std::vector<SystemPoint> points;
   size_t count = recording.sample_count();
   for (size_t i : EvenSampleIndices(count, max_points)) {
@@ -102,8 +100,7 @@ std::vector<SystemPoint> SystemHistoryOf(const Recording& recording,
     const std::vector<double>& use = system.scheduler_utilization;
     if (!use.empty()) {
       point.scheduler_utilization =
-          std::accumulate(use.begin(), use.end(), 0.0) /
-          static_cast<double>(use.size());
+          std::accumulate(use.begin(), use.end(), 0.0) / static_cast<double>(use.size());
     }
     points.push_back(point);
   }

@@ -47,26 +47,23 @@ struct ProcessHistory {
 // the whole run), at most `max_points` samples read. Errors: the first
 // failing Recording::SnapshotAt (e.g. DataLoss); InvalidArgument when
 // first > last.
-absl::StatusOr<ProcessHistory> ProcessHistoryOf(const Recording& recording,
-                                                uint64_t pid,
-                                                size_t max_points,
-                                                size_t first = 0,
+absl::StatusOr<ProcessHistory> ProcessHistoryOf(const Recording& recording, uint64_t pid,
+                                                size_t max_points, size_t first = 0,
                                                 size_t last = SIZE_MAX);
 
 struct SystemPoint {
   int64_t time_ns = 0;
-  uint64_t total_memory = 0;   // MemoryByCategory::total
+  uint64_t total_memory = 0;  // MemoryByCategory::total
   uint64_t mailbox_bytes = 0;
   uint64_t total_msgq = 0;
   uint64_t process_count = 0;
-  double messages_per_s = 0.0;  // since the sample before; 0 for the first
+  double messages_per_s = 0.0;         // since the sample before; 0 for the first
   double scheduler_utilization = 0.0;  // mean over schedulers, 0..1
 };
 
 // Node-wide figures of at most `max_points` samples of the whole run. Reads
 // only the cheap system figures.
-std::vector<SystemPoint> SystemHistoryOf(const Recording& recording,
-                                         size_t max_points);
+std::vector<SystemPoint> SystemHistoryOf(const Recording& recording, size_t max_points);
 
 }  // namespace overseer
 

@@ -34,8 +34,7 @@ bool MsgqRule(const ProcessRow& row, const TableMedians& medians,
              rules.msgq_median_ratio * static_cast<double>(medians.msgq);
 }
 
-bool GrowthRule(const ProcessRow& row, int64_t span_ns,
-                const OutlierRules& rules) {
+bool GrowthRule(const ProcessRow& row, int64_t span_ns, const OutlierRules& rules) {
   if (!row.has_rate || span_ns <= 0 || span_ns < rules.growth_min_span_ns) {
     return false;
   }
@@ -49,8 +48,7 @@ std::string MemoryReason(const ProcessRow& row, const TableMedians& medians,
   if (medians.memory == 0) {
     return absl::StrCat("memory ", FormatBytes(row.memory), " (median 0 B)");
   }
-  double ratio =
-      static_cast<double>(row.memory) / static_cast<double>(medians.memory);
+  double ratio = static_cast<double>(row.memory) / static_cast<double>(medians.memory);
   if (ratio >= rules.memory_median_ratio) {
     return absl::StrCat("memory ", FormatRatio(ratio), " the median");
   }
@@ -74,9 +72,8 @@ TableMedians ComputeMedians(const std::vector<ProcessRow>& rows) {
   return medians;
 }
 
-uint32_t ClassifyRow(const ProcessRow& row, const TableMedians& medians,
-                     int64_t span_ns, const OutlierRules& rules,
-                     std::string* reason) {
+uint32_t ClassifyRow(const ProcessRow& row, const TableMedians& medians, int64_t span_ns,
+                     const OutlierRules& rules, std::string* reason) {
   uint32_t flags = kOutlierNone;
   if (MemoryRule(row, medians, rules)) flags |= kOutlierMemory;
   if (GrowthRule(row, span_ns, rules)) flags |= kOutlierGrowth;
@@ -85,10 +82,9 @@ uint32_t ClassifyRow(const ProcessRow& row, const TableMedians& medians,
   if (flags == kOutlierNone || reason == nullptr) return flags;
 
   std::vector<std::string> parts;
-  bool growing = row.has_rate && span_ns > 0 &&
-                 row.memory_growth_per_s >= rules.growth_floor_per_s;
-  std::string growth_text =
-      absl::StrCat("growing ", FormatRate(row.memory_growth_per_s));
+  bool growing =
+      row.has_rate && span_ns > 0 && row.memory_growth_per_s >= rules.growth_floor_per_s;
+  std::string growth_text = absl::StrCat("growing ", FormatRate(row.memory_growth_per_s));
   if (flags & kOutlierMemory) {
     std::string text = MemoryReason(row, medians, rules);
     if (growing) absl::StrAppend(&text, ", ", growth_text);
@@ -101,8 +97,8 @@ uint32_t ClassifyRow(const ProcessRow& row, const TableMedians& medians,
                                  FormatCount(medians.msgq), ")"));
   }
   if (flags & kOutlierHeldSpecs) {
-    parts.push_back(absl::StrCat("holds ", FormatBytes(row.held_spec_bytes),
-                                 " of child specs"));
+    parts.push_back(
+        absl::StrCat("holds ", FormatBytes(row.held_spec_bytes), " of child specs"));
   }
   *reason = absl::StrJoin(parts, ", ");
   return flags;
@@ -113,8 +109,7 @@ size_t FlagOutliers(ProcessTable& table, const OutlierRules& rules) {
   size_t count = 0;
   for (ProcessRow& row : table.rows) {
     row.outlier_reason.clear();
-    row.outlier = ClassifyRow(row, table.medians, span_ns, rules,
-                              &row.outlier_reason);
+    row.outlier = ClassifyRow(row, table.medians, span_ns, rules, &row.outlier_reason);
     if (row.outlier != kOutlierNone) ++count;
   }
   return count;

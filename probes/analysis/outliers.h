@@ -45,9 +45,8 @@ size_t FlagOutliers(ProcessTable& table, const OutlierRules& rules);
 
 // The verdict for one row against `medians`; `span_ns` is the base span
 // (0 without a base). Writes the reason to `*reason` when flagged.
-uint32_t ClassifyRow(const ProcessRow& row, const TableMedians& medians,
-                     int64_t span_ns, const OutlierRules& rules,
-                     std::string* reason);
+uint32_t ClassifyRow(const ProcessRow& row, const TableMedians& medians, int64_t span_ns,
+                     const OutlierRules& rules, std::string* reason);
 
 }  // namespace overseer
 

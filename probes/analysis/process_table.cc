@@ -72,8 +72,7 @@ void ApplyRate(const ProcessSample& then, double span_s, ProcessRow& row) {
                              ? row.reductions - then.reductions
                              : row.reductions;
   row.reductions_per_s = static_cast<double>(row.reductions_delta) / span_s;
-  double grown = static_cast<double>(row.memory) -
-                 static_cast<double>(then.memory.value);
+  double grown = static_cast<double>(row.memory) - static_cast<double>(then.memory.value);
   row.memory_growth_per_s = grown / span_s;
   row.has_rate = true;
 }
@@ -110,21 +109,18 @@ ProcessTable BuildProcessTable(const Snapshot& now, const Snapshot* base,
   return table;
 }
 
-size_t BaseIndexFor(const Recording& recording, size_t index,
-                    int64_t rate_span_ns) {
+size_t BaseIndexFor(const Recording& recording, size_t index, int64_t rate_span_ns) {
   if (index == 0 || index >= recording.sample_count()) return index;
   if (rate_span_ns <= 0) return index - 1;
   int64_t now = recording.sample_time_ns(index);
   // IndexAt gives the last sample at or before the target; when the run is
   // younger than the span that is sample 0, the oldest base there is.
-  int64_t target =
-      now >= INT64_MIN + rate_span_ns ? now - rate_span_ns : INT64_MIN;
+  int64_t target = now >= INT64_MIN + rate_span_ns ? now - rate_span_ns : INT64_MIN;
   size_t base = recording.IndexAt(target);
   return std::min(base, index - 1);
 }
 
-absl::StatusOr<ProcessTable> ProcessTableAt(const Recording& recording,
-                                            size_t index,
+absl::StatusOr<ProcessTable> ProcessTableAt(const Recording& recording, size_t index,
                                             const TableOptions& options) {
   absl::StatusOr<Snapshot> now = recording.SnapshotAt(index);
   if (!now.ok()) return now.status();

@@ -40,14 +40,14 @@ enum OutlierFlag : uint32_t {
 // The defaults leave a healthy node (pools of similar workers, small
 // mailboxes, small specs) without a single flag.
 struct OutlierRules {
-  uint64_t memory_floor = 1'000'000;        // never flag below 1 MB
-  double memory_median_ratio = 50.0;        // ... and below 50x the median
-  uint64_t memory_absolute = 100'000'000;   // always flag from 100 MB
-  uint64_t msgq_floor = 100;                // never flag a MsgQ below 100
-  double msgq_median_ratio = 10.0;          // ... or below 10x the median
-  uint64_t held_spec_floor = 1'000'000;     // flag specs holding 1 MB
-  double growth_floor_per_s = 100'000.0;    // flag growth from 100 KB/s
-  uint64_t growth_min_bytes = 1'000'000;    // ... of at least 1 MB in all
+  uint64_t memory_floor = 1'000'000;           // never flag below 1 MB
+  double memory_median_ratio = 50.0;           // ... and below 50x the median
+  uint64_t memory_absolute = 100'000'000;      // always flag from 100 MB
+  uint64_t msgq_floor = 100;                   // never flag a MsgQ below 100
+  double msgq_median_ratio = 10.0;             // ... or below 10x the median
+  uint64_t held_spec_floor = 1'000'000;        // flag specs holding 1 MB
+  double growth_floor_per_s = 100'000.0;       // flag growth from 100 KB/s
+  uint64_t growth_min_bytes = 1'000'000;       // ... of at least 1 MB in all
   int64_t growth_min_span_ns = 1'000'000'000;  // ... over at least 1 s
 };
 
@@ -55,8 +55,8 @@ struct OutlierRules {
 struct ProcessRow {
   uint64_t pid = 0;
   uint64_t parent = 0;
-  std::string name;            // registered name, else the initial call
-  bool registered = false;     // whether `name` is a registered name
+  std::string name;         // registered name, else the initial call
+  bool registered = false;  // whether `name` is a registered name
   std::string current_function;
   ProcessKind kind = ProcessKind::kWorker;
   ProcessStatus status = ProcessStatus::kWaiting;
@@ -122,14 +122,12 @@ ProcessTable BuildProcessTable(const Snapshot& now, const Snapshot* base,
 
 // The index of the base sample for sample `index` under `rate_span_ns`, or
 // `index` itself when there is no earlier sample. Thread-safe as Recording.
-size_t BaseIndexFor(const Recording& recording, size_t index,
-                    int64_t rate_span_ns);
+size_t BaseIndexFor(const Recording& recording, size_t index, int64_t rate_span_ns);
 
 // Reads sample `index` and its base from `recording` and builds the table.
 // Errors: those of Recording::SnapshotAt (OutOfRange, DataLoss); a base that
 // cannot be read only drops the rates. Thread-safe as Recording.
-absl::StatusOr<ProcessTable> ProcessTableAt(const Recording& recording,
-                                            size_t index,
+absl::StatusOr<ProcessTable> ProcessTableAt(const Recording& recording, size_t index,
                                             const TableOptions& options = {});
 
 }  // namespace overseer

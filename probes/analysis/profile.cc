@@ -33,10 +33,9 @@ Profile Finish(const absl::flat_hash_map<std::string, Sums>& by_zone,
     row.total_us = static_cast<double>(sums.total_ns) / 1000.0;
     row.us_per_call =
         sums.calls == 0 ? 0.0 : row.total_us / static_cast<double>(sums.calls);
-    row.percent = profile.total_ns == 0
-                      ? 0.0
-                      : 100.0 * static_cast<double>(sums.total_ns) /
-                            static_cast<double>(profile.total_ns);
+    row.percent = profile.total_ns == 0 ? 0.0
+                                        : 100.0 * static_cast<double>(sums.total_ns) /
+                                              static_cast<double>(profile.total_ns);
     profile.rows.push_back(std::move(row));
   }
   std::sort(profile.rows.begin(), profile.rows.end(),
@@ -49,14 +48,12 @@ Profile Finish(const absl::flat_hash_map<std::string, Sums>& by_zone,
 
 }  // namespace
 
-Profile BuildProfile(const std::vector<ZoneStat>& zones,
-                     std::optional<uint64_t> pid) {
+Profile BuildProfile(const std::vector<ZoneStat>& zones, std::optional<uint64_t> pid) {
   return ProfileBetween({}, zones, pid);
 }
 
 Profile ProfileBetween(const std::vector<ZoneStat>& earlier,
-                       const std::vector<ZoneStat>& later,
-                       std::optional<uint64_t> pid) {
+                       const std::vector<ZoneStat>& later, std::optional<uint64_t> pid) {
   absl::flat_hash_map<PidZone, Sums> before;
   for (const ZoneStat& z : earlier) {
     if (pid && z.pid != *pid) continue;

@@ -23,19 +23,19 @@
 namespace overseer {
 
 struct ProfileRow {
-  std::string zone;         // e.g. "send/copy", "handle_call"
+  std::string zone;  // e.g. "send/copy", "handle_call"
   uint64_t calls = 0;
   uint64_t total_ns = 0;
-  double percent = 0.0;     // share of the profile's total time, 0..100
+  double percent = 0.0;  // share of the profile's total time, 0..100
   double total_us = 0.0;
-  double us_per_call = 0.0; // 0 when calls == 0
+  double us_per_call = 0.0;  // 0 when calls == 0
 };
 
 struct Profile {
   std::vector<ProfileRow> rows;  // most time first; ties by zone name
   uint64_t total_calls = 0;
   uint64_t total_ns = 0;
-  size_t process_count = 0;      // processes that contributed a zone
+  size_t process_count = 0;  // processes that contributed a zone
 };
 
 // The profile of cumulative `zones`: summed per zone over every process, or

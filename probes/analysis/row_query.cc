@@ -43,17 +43,27 @@ uint64_t OrderedBits(double value) {
 
 uint64_t NumericKey(const ProcessRow& row, SortKey key) {
   switch (key) {
-    case SortKey::kMemory: return row.memory;
-    case SortKey::kMsgq: return row.msgq;
-    case SortKey::kHeldSpecBytes: return row.held_spec_bytes;
-    case SortKey::kGrowth: return OrderedBits(row.memory_growth_per_s);
-    case SortKey::kReductions: return row.reductions;
-    case SortKey::kReductionsDelta: return row.reductions_delta;
-    case SortKey::kMailboxBytes: return row.mailbox_bytes;
-    case SortKey::kBinaryBytes: return row.binary_bytes;
-    case SortKey::kPid: return row.pid;
+    case SortKey::kMemory:
+      return row.memory;
+    case SortKey::kMsgq:
+      return row.msgq;
+    case SortKey::kHeldSpecBytes:
+      return row.held_spec_bytes;
+    case SortKey::kGrowth:
+      return OrderedBits(row.memory_growth_per_s);
+    case SortKey::kReductions:
+      return row.reductions;
+    case SortKey::kReductionsDelta:
+      return row.reductions_delta;
+    case SortKey::kMailboxBytes:
+      return row.mailbox_bytes;
+    case SortKey::kBinaryBytes:
+      return row.binary_bytes;
+    case SortKey::kPid:
+      return row.pid;
     case SortKey::kName:
-    case SortKey::kCurrentFunction: break;
+    case SortKey::kCurrentFunction:
+      break;
   }
   return 0;
 }
@@ -78,8 +88,8 @@ void SortKeyed(std::vector<std::pair<uint64_t, uint32_t>>& keyed, size_t limit,
   for (size_t i = 0; i < keyed.size(); ++i) indices[i] = keyed[i].second;
 }
 
-void SortNumeric(const std::vector<ProcessRow>& rows, SortKey key,
-                 bool descending, size_t limit, std::vector<uint32_t>& indices) {
+void SortNumeric(const std::vector<ProcessRow>& rows, SortKey key, bool descending,
+                 size_t limit, std::vector<uint32_t>& indices) {
   std::vector<std::pair<uint64_t, uint32_t>> keyed(indices.size());
   for (size_t i = 0; i < indices.size(); ++i) {
     uint64_t k = NumericKey(rows[indices[i]], key);
@@ -90,8 +100,8 @@ void SortNumeric(const std::vector<ProcessRow>& rows, SortKey key,
 
 // Text repeats (every worker of a pool shares its initial call), so each
 // distinct text is ranked once and the rows then sort by rank as numbers.
-void SortText(const std::vector<ProcessRow>& rows, SortKey key,
-              bool descending, size_t limit, std::vector<uint32_t>& indices) {
+void SortText(const std::vector<ProcessRow>& rows, SortKey key, bool descending,
+              size_t limit, std::vector<uint32_t>& indices) {
   auto text = [&](uint32_t i) -> absl::string_view {
     return key == SortKey::kName ? rows[i].name : rows[i].current_function;
   };
@@ -100,8 +110,7 @@ void SortText(const std::vector<ProcessRow>& rows, SortKey key,
   std::vector<uint32_t> id_of(indices.size());
   for (size_t i = 0; i < indices.size(); ++i) {
     absl::string_view t = text(indices[i]);
-    auto [it, inserted] =
-        ids.try_emplace(t, static_cast<uint32_t>(distinct.size()));
+    auto [it, inserted] = ids.try_emplace(t, static_cast<uint32_t>(distinct.size()));
     if (inserted) distinct.push_back(t);
     id_of[i] = it->second;
   }
@@ -123,8 +132,7 @@ bool ContainsLower(std::string_view haystack, std::string_view lower_needle) {
   if (lower_needle.size() > haystack.size()) return false;
   auto it = std::search(haystack.begin(), haystack.end(), lower_needle.begin(),
                         lower_needle.end(), [](char a, char b) {
-                          return absl::ascii_tolower(
-                                     static_cast<unsigned char>(a)) == b;
+                          return absl::ascii_tolower(static_cast<unsigned char>(a)) == b;
                         });
   return it != haystack.end();
 }

@@ -17,8 +17,8 @@ void CountEvents(const std::vector<Event>& events, RunSummary& run) {
 }  // namespace
 
 const char* MemoryByCategory::CategoryName(size_t category) {
-  static constexpr const char* kNames[kCategoryCount] = {
-      "process accounts", "mailboxes", "held child specs", "binaries"};
+  static constexpr const char* kNames[kCategoryCount] = {"process accounts", "mailboxes",
+                                                         "held child specs", "binaries"};
   return category < kCategoryCount ? kNames[category] : "unknown";
 }
 
@@ -62,8 +62,7 @@ RunSummary SummarizeRun(const Recording& recording) {
     }
     run.dropped_samples = system.dropped_samples;
   }
-  CountEvents(recording.EventsBetween(events_from,
-                                      std::numeric_limits<int64_t>::max()),
+  CountEvents(recording.EventsBetween(events_from, std::numeric_limits<int64_t>::max()),
               run);
   return run;
 }

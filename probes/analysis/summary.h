@@ -52,9 +52,9 @@ struct RunSummary {
   int64_t peak_memory_time_ns = 0;  // when it was reached (first time)
   uint64_t peak_total_msgq = 0;
   int64_t peak_msgq_time_ns = 0;
-  uint64_t dropped_samples = 0;     // the last cumulative count
+  uint64_t dropped_samples = 0;            // the last cumulative count
   std::array<uint64_t, 7> event_counts{};  // indexed by EventKind
-  absl::Status status;  // Recording::status(): why the run ended early
+  absl::Status status;                     // Recording::status(): why the run ended early
 };
 
 // Sums up `recording` as it is now (a live one keeps growing). With no

@@ -109,8 +109,7 @@ void RollUp(SupervisionTree& tree) {
   }
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     TreeNode& n = tree.nodes[*it];
-    n.pressure = Pressure(n.subtree_max_memory, n.subtree_max_msgq,
-                          tree.median_memory);
+    n.pressure = Pressure(n.subtree_max_memory, n.subtree_max_msgq, tree.median_memory);
     if (n.parent == kNoNode) continue;
     TreeNode& p = tree.nodes[n.parent];
     p.subtree_memory += n.subtree_memory;
@@ -135,9 +134,8 @@ uint64_t MedianMemory(const std::vector<TreeNode>& nodes) {
 
 std::optional<uint32_t> SupervisionTree::Find(uint64_t pid) const {
   if (pid_ordered) {
-    auto it = std::lower_bound(
-        nodes.begin(), nodes.end(), pid,
-        [](const TreeNode& n, uint64_t v) { return n.pid < v; });
+    auto it = std::lower_bound(nodes.begin(), nodes.end(), pid,
+                               [](const TreeNode& n, uint64_t v) { return n.pid < v; });
     if (it == nodes.end() || it->pid != pid) return std::nullopt;
     return static_cast<uint32_t>(it - nodes.begin());
   }
@@ -147,14 +145,12 @@ std::optional<uint32_t> SupervisionTree::Find(uint64_t pid) const {
   return std::nullopt;
 }
 
-double Pressure(uint64_t max_memory, uint64_t max_msgq,
-                uint64_t median_memory) {
+double Pressure(uint64_t max_memory, uint64_t max_msgq, uint64_t median_memory) {
   double ratio = static_cast<double>(max_memory) /
                  static_cast<double>(std::max<uint64_t>(median_memory, 1));
   double memory_term = ratio <= 1.0 ? 0.0 : std::log10(ratio) / 3.0;
   double msgq_term =
-      max_msgq <= 10 ? 0.0
-                     : std::log10(static_cast<double>(max_msgq) / 10.0) / 3.0;
+      max_msgq <= 10 ? 0.0 : std::log10(static_cast<double>(max_msgq) / 10.0) / 3.0;
   return std::clamp(std::max(memory_term, msgq_term), 0.0, 1.0);
 }
 
@@ -175,9 +171,9 @@ SupervisionTree BuildSupervisionTree(const Snapshot& snapshot) {
     n.subtree_process_count = 1;
     parent_pids[i] = ps[i].parent;
   }
-  tree.pid_ordered = std::is_sorted(
-      tree.nodes.begin(), tree.nodes.end(),
-      [](const TreeNode& a, const TreeNode& b) { return a.pid < b.pid; });
+  tree.pid_ordered =
+      std::is_sorted(tree.nodes.begin(), tree.nodes.end(),
+                     [](const TreeNode& a, const TreeNode& b) { return a.pid < b.pid; });
   tree.median_memory = MedianMemory(tree.nodes);
   std::vector<uint32_t> parent = ParentIndices(tree.nodes, parent_pids);
   CutCycles(parent);

@@ -41,7 +41,7 @@ struct TreeNode {
   uint32_t parent = kNoNode;  // node index of the parent, kNoNode for a root
   uint32_t first_child = 0;   // into SupervisionTree::children
   uint32_t child_count = 0;
-  uint32_t depth = 0;         // 0 for a root
+  uint32_t depth = 0;  // 0 for a root
   ProcessKind kind = ProcessKind::kWorker;
 
   // This process alone.
@@ -60,17 +60,16 @@ struct TreeNode {
 };
 
 struct SupervisionTree {
-  std::vector<TreeNode> nodes;      // in snapshot order (by pid)
-  std::vector<uint32_t> children;   // node indices, grouped by parent
-  std::vector<uint32_t> roots;      // in pid order
-  uint64_t median_memory = 0;       // what memory pressure is measured against
-  bool pid_ordered = true;          // false only for a damaged snapshot
+  std::vector<TreeNode> nodes;     // in snapshot order (by pid)
+  std::vector<uint32_t> children;  // node indices, grouped by parent
+  std::vector<uint32_t> roots;     // in pid order
+  uint64_t median_memory = 0;      // what memory pressure is measured against
+  bool pid_ordered = true;         // false only for a damaged snapshot
 
   // The children of node `index`, in pid order.
   std::span<const uint32_t> ChildrenOf(uint32_t index) const {
     const TreeNode& n = nodes[index];
-    return std::span<const uint32_t>(children).subspan(n.first_child,
-                                                       n.child_count);
+    return std::span<const uint32_t>(children).subspan(n.first_child, n.child_count);
   }
 
   // The node of `pid`, if the snapshot has it. O(log n) (O(n) for a damaged
@@ -93,7 +92,7 @@ double Pressure(uint64_t max_memory, uint64_t max_msgq, uint64_t median_memory);
 struct ChildSlice {
   std::vector<uint32_t> top;  // node indices, largest subtree memory first
   size_t rest_count = 0;
-  uint64_t rest_memory = 0;   // subtree memory of the rest, summed
+  uint64_t rest_memory = 0;  // subtree memory of the rest, summed
   uint64_t rest_msgq = 0;
   uint64_t rest_process_count = 0;
 };

@@ -30,19 +30,30 @@ std::string OutlierNames(uint32_t flags) {
 
 const std::vector<std::string>& ProcessColumns() {
   static const std::vector<std::string>* const kColumns =
-      new std::vector<std::string>{
-          "pid",           "name",          "registered",
-          "kind",          "status",        "memory",
-          "memory_peak",   "msgq",          "msgq_peak",
-          "mailbox_bytes", "held_spec_bytes", "binary_bytes",
-          "reductions",    "reductions_delta", "reductions_per_s",
-          "memory_growth_per_s", "current_function", "outlier",
-          "outlier_reason"};
+      new std::vector<std::string>{"pid",
+                                   "name",
+                                   "registered",
+                                   "kind",
+                                   "status",
+                                   "memory",
+                                   "memory_peak",
+                                   "msgq",
+                                   "msgq_peak",
+                                   "mailbox_bytes",
+                                   "held_spec_bytes",
+                                   "binary_bytes",
+                                   "reductions",
+                                   "reductions_delta",
+                                   "reductions_per_s",
+                                   "memory_growth_per_s",
+                                   "current_function",
+                                   "outlier",
+                                   "outlier_reason"};
   return *kColumns;
 }
 
-void WriteProcessCsv(const std::vector<ProcessRow>& rows,
-                     std::span<const uint32_t> order, std::ostream& out) {
+void WriteProcessCsv(const std::vector<ProcessRow>& rows, std::span<const uint32_t> order,
+                     std::ostream& out) {
   const std::vector<std::string>& columns = ProcessColumns();
   for (size_t i = 0; i < columns.size(); ++i) {
     out << (i ? "," : "") << columns[i];
@@ -52,14 +63,13 @@ void WriteProcessCsv(const std::vector<ProcessRow>& rows,
     if (index >= rows.size()) continue;
     const ProcessRow& r = rows[index];
     out << absl::StrCat(
-        r.pid, ",", CsvField(r.name), ",", r.registered ? "true" : "false",
-        ",", CsvField(ToString(r.kind)), ",", CsvField(ToString(r.status)),
-        ",", r.memory, ",", r.memory_peak, ",", r.msgq, ",", r.msgq_peak, ",",
-        r.mailbox_bytes, ",", r.held_spec_bytes, ",", r.binary_bytes, ",",
-        r.reductions, ",", r.reductions_delta, ",",
-        Rate(r, r.reductions_per_s), ",", Rate(r, r.memory_growth_per_s), ",",
-        CsvField(r.current_function), ",", OutlierNames(r.outlier), ",",
-        CsvField(r.outlier_reason), "\n");
+        r.pid, ",", CsvField(r.name), ",", r.registered ? "true" : "false", ",",
+        CsvField(ToString(r.kind)), ",", CsvField(ToString(r.status)), ",", r.memory, ",",
+        r.memory_peak, ",", r.msgq, ",", r.msgq_peak, ",", r.mailbox_bytes, ",",
+        r.held_spec_bytes, ",", r.binary_bytes, ",", r.reductions, ",",
+        r.reductions_delta, ",", Rate(r, r.reductions_per_s), ",",
+        Rate(r, r.memory_growth_per_s), ",", CsvField(r.current_function), ",",
+        OutlierNames(r.outlier), ",", CsvField(r.outlier_reason), "\n");
   }
 }
 
@@ -77,8 +87,7 @@ std::string ProcessRowJson(const ProcessRow& r) {
                   ",\"msgq\":", r.msgq, ",\"msgq_peak\":", r.msgq_peak,
                   ",\"mailbox_bytes\":", r.mailbox_bytes);
   absl::StrAppend(&out, ",\"held_spec_bytes\":", r.held_spec_bytes,
-                  ",\"binary_bytes\":", r.binary_bytes,
-                  ",\"reductions\":", r.reductions,
+                  ",\"binary_bytes\":", r.binary_bytes, ",\"reductions\":", r.reductions,
                   ",\"reductions_delta\":", r.reductions_delta,
                   ",\"reductions_per_s\":", rate(r.reductions_per_s),
                   ",\"memory_growth_per_s\":", rate(r.memory_growth_per_s),

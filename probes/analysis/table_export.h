@@ -31,8 +31,8 @@ const std::vector<std::string>& ProcessColumns();
 
 // Writes a header line and then rows[i] for each i of `order`, one per line
 // (RFC 4180 quoting, "\n" line ends).
-void WriteProcessCsv(const std::vector<ProcessRow>& rows,
-                     std::span<const uint32_t> order, std::ostream& out);
+void WriteProcessCsv(const std::vector<ProcessRow>& rows, std::span<const uint32_t> order,
+                     std::ostream& out);
 
 // Writes a JSON array of objects, one per row of `order`, one per line.
 void WriteProcessJson(const std::vector<ProcessRow>& rows,

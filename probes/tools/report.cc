@@ -52,13 +52,11 @@ absl::StatusOr<TableView> MakeTableView(const ReportContext& c) {
   view.table = *std::move(table);
   if (c.options.pid) {
     const std::vector<ProcessRow>& rows = view.table.rows;
-    auto it = std::find_if(rows.begin(), rows.end(), [&](const ProcessRow& r) {
-      return r.pid == *c.options.pid;
-    });
+    auto it = std::find_if(rows.begin(), rows.end(),
+                           [&](const ProcessRow& r) { return r.pid == *c.options.pid; });
     if (it == rows.end()) {
-      return absl::NotFoundError(absl::StrCat("no process ",
-                                              FormatPid(*c.options.pid), " at ",
-                                              FormatDuration(c.time_ns)));
+      return absl::NotFoundError(absl::StrCat("no process ", FormatPid(*c.options.pid),
+                                              " at ", FormatDuration(c.time_ns)));
     }
     view.shown = {static_cast<uint32_t>(it - rows.begin())};
     view.matching = 1;
@@ -73,8 +71,7 @@ absl::StatusOr<TableView> MakeTableView(const ReportContext& c) {
   return view;
 }
 
-absl::StatusOr<ProfileView> MakeProfileView(const ReportContext& c,
-                                            std::ostream& notes) {
+absl::StatusOr<ProfileView> MakeProfileView(const ReportContext& c, std::ostream& notes) {
   absl::StatusOr<Snapshot> now = c.recording.SnapshotAt(c.index);
   if (!now.ok()) return now.status();
   ProfileView view;
@@ -86,8 +83,8 @@ absl::StatusOr<ProfileView> MakeProfileView(const ReportContext& c,
   size_t since = c.recording.IndexAt(*c.options.since_ns);
   if (since >= c.index) {
     notes << kTool << ": note: --since " << FormatDuration(*c.options.since_ns)
-          << " is not before the sample shown ("
-          << FormatDuration(c.time_ns) << "); the interval is empty\n";
+          << " is not before the sample shown (" << FormatDuration(c.time_ns)
+          << "); the interval is empty\n";
     view.from_ns = c.time_ns;
     view.interval = true;
     return view;
@@ -144,9 +141,8 @@ int Fail(std::ostream& err, int code, const std::string& message) {
 
 }  // namespace
 
-absl::Status WriteReport(const Recording& recording,
-                         const ReportOptions& options, std::ostream& out,
-                         std::ostream& notes) {
+absl::Status WriteReport(const Recording& recording, const ReportOptions& options,
+                         std::ostream& out, std::ostream& notes) {
   if (recording.sample_count() == 0) {
     return absl::FailedPreconditionError("the capture holds no samples");
   }
@@ -159,9 +155,8 @@ absl::Status WriteReport(const Recording& recording,
   return options.profile ? WriteProfile(c, out, notes) : WriteTable(c, out);
 }
 
-int RunReport(const std::vector<std::string>& args,
-              const RecordingOpener& open, std::ostream& out,
-              std::ostream& err) {
+int RunReport(const std::vector<std::string>& args, const RecordingOpener& open,
+              std::ostream& out, std::ostream& err) {
   absl::StatusOr<ReportOptions> options = ParseReportArgs(args);
   if (!options.ok()) {
     return Fail(err, kReportUsage,
@@ -174,8 +169,8 @@ int RunReport(const std::vector<std::string>& args,
   const std::string& path = options->capture_path;
   absl::StatusOr<std::unique_ptr<Recording>> recording = open(path);
   if (!recording.ok()) {
-    return Fail(err, kReportBadInput, absl::StrCat("cannot read ", path, ": ",
-                                                   recording.status().message()));
+    return Fail(err, kReportBadInput,
+                absl::StrCat("cannot read ", path, ": ", recording.status().message()));
   }
   const Recording& r = **recording;
   absl::Status damage = r.status();
@@ -187,10 +182,12 @@ int RunReport(const std::vector<std::string>& args,
   absl::Status done;
   if (!options->chrome_trace_path.empty()) {
     done = WriteChromeTraceFile(r, options->chrome_trace_path);
-    if (done.ok()) {
+    // DataLoss: a sample could not be read, the trace holds all the others.
+    if (done.ok() || done.code() == absl::StatusCode::kDataLoss) {
       out << "Wrote " << options->chrome_trace_path << ": Chrome trace of "
-          << FormatCount(r.sample_count())
-          << " samples (open it in ui.perfetto.dev)\n";
+          << FormatCount(r.sample_count()) << " samples (open it in ui.perfetto.dev)\n";
+      if (damage.ok()) damage = done;
+      done = absl::OkStatus();
     }
   } else {
     done = WriteReport(r, *options, out, err);
@@ -199,8 +196,8 @@ int RunReport(const std::vector<std::string>& args,
   if (!done.ok()) return Fail(err, kReportBadInput, std::string(done.message()));
   if (!damage.ok()) {
     err << kTool << ": warning: " << path << " is damaged, showing the "
-        << FormatCount(r.sample_count()) << " samples before it: "
-        << damage.message() << "\n";
+        << FormatCount(r.sample_count()) << " samples before it: " << damage.message()
+        << "\n";
   }
   return kReportOk;
 }

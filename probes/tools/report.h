@@ -35,24 +35,21 @@ inline constexpr int kReportBadInput = 1;  // unreadable or empty capture
 inline constexpr int kReportUsage = 2;     // bad command line
 
 using RecordingOpener =
-    std::function<absl::StatusOr<std::unique_ptr<Recording>>(
-        const std::string& path)>;
+    std::function<absl::StatusOr<std::unique_ptr<Recording>>(const std::string& path)>;
 
 // Runs the tool on `args` (without the program name): the report on `out`,
 // one-line errors and warnings on `err`. Returns the exit status. A capture
 // with a damaged tail is reported up to the damage, with a warning naming
 // it, and exits 0.
-int RunReport(const std::vector<std::string>& args,
-              const RecordingOpener& open, std::ostream& out,
-              std::ostream& err);
+int RunReport(const std::vector<std::string>& args, const RecordingOpener& open,
+              std::ostream& out, std::ostream& err);
 
 // Writes the report of `recording` (at least one sample) as `options` ask,
 // without any export. Notes for people (e.g. --at past the end) go to
 // `notes`. Errors: FailedPrecondition (no samples), NotFound (--pid not in
 // the sample), or the Recording's error reading the sample.
-absl::Status WriteReport(const Recording& recording,
-                         const ReportOptions& options, std::ostream& out,
-                         std::ostream& notes);
+absl::Status WriteReport(const Recording& recording, const ReportOptions& options,
+                         std::ostream& out, std::ostream& notes);
 
 }  // namespace overseer
 

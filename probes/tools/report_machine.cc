@@ -19,47 +19,39 @@ std::string CaptureJson(const ReportContext& c) {
   absl::Status status = c.recording.status();
   return absl::StrCat(
       "{\"path\":", JsonString(c.options.capture_path),
-      ",\"program\":", JsonString(c.info.program),
-      ",\"samples\":", c.run.sample_count,
-      ",\"duration_ns\":", c.run.duration_ns,
-      ",\"min_processes\":", c.run.min_processes,
+      ",\"program\":", JsonString(c.info.program), ",\"samples\":", c.run.sample_count,
+      ",\"duration_ns\":", c.run.duration_ns, ",\"min_processes\":", c.run.min_processes,
       ",\"max_processes\":", c.run.max_processes,
       ",\"peak_total_memory\":", c.run.peak_total_memory,
-      ",\"peak_memory_time_ns\":", c.run.peak_memory_time_ns,
-      ",\"damage\":",
+      ",\"peak_memory_time_ns\":", c.run.peak_memory_time_ns, ",\"damage\":",
       status.ok() ? std::string("null") : JsonString(std::string(status.message())), "}");
 }
 
 std::string MemoryJson(const ReportContext& c) {
   MemoryByCategory m = MemoryByCategoryOf(c.recording.system_at(c.index));
   return absl::StrCat("{\"process_accounts\":", m.process_accounts,
-                      ",\"mailboxes\":", m.mailboxes,
-                      ",\"held_specs\":", m.held_specs,
-                      ",\"binaries\":", m.binaries, ",\"total\":", m.total,
-                      "}");
+                      ",\"mailboxes\":", m.mailboxes, ",\"held_specs\":", m.held_specs,
+                      ",\"binaries\":", m.binaries, ",\"total\":", m.total, "}");
 }
 
 }  // namespace
 
-void WriteTableJson(const ReportContext& c, const TableView& v,
-                    std::ostream& out) {
+void WriteTableJson(const ReportContext& c, const TableView& v, std::ostream& out) {
   const ProcessTable& t = v.table;
   out << "{\"capture\":" << CaptureJson(c) << ",\n\"at_ns\":" << c.time_ns
       << ",\"base_ns\":" << OptionalNumber(t.has_base, t.base_time_ns)
       << ",\"sort\":" << JsonString(ToString(c.options.sort))
       << ",\"filter\":" << JsonString(c.options.filter)
-      << ",\"process_count\":" << t.rows.size()
-      << ",\"matching\":" << v.matching
+      << ",\"process_count\":" << t.rows.size() << ",\"matching\":" << v.matching
       << ",\"outlier_count\":" << t.outlier_count
       << ",\"median_memory\":" << t.medians.memory
-      << ",\"median_msgq\":" << t.medians.msgq
-      << ",\n\"memory\":" << MemoryJson(c) << ",\n\"processes\":";
+      << ",\"median_msgq\":" << t.medians.msgq << ",\n\"memory\":" << MemoryJson(c)
+      << ",\n\"processes\":";
   WriteProcessJson(t.rows, v.shown, out);
   out << "}\n";
 }
 
-void WriteProfileJson(const ReportContext& c, const ProfileView& v,
-                      std::ostream& out) {
+void WriteProfileJson(const ReportContext& c, const ProfileView& v, std::ostream& out) {
   out << "{\"capture\":" << CaptureJson(c) << ",\n\"at_ns\":" << c.time_ns
       << ",\"from_ns\":" << v.from_ns << ",\"pid\":"
       << (c.options.pid ? absl::StrCat(*c.options.pid) : std::string("null"))
@@ -69,8 +61,7 @@ void WriteProfileJson(const ReportContext& c, const ProfileView& v,
   for (const ProfileRow& r : v.profile.rows) {
     out << (first ? "\n" : ",\n") << "{\"zone\":" << JsonString(r.zone)
         << ",\"calls\":" << r.calls << ",\"percent\":" << JsonNumber(r.percent)
-        << ",\"total_ns\":" << r.total_ns
-        << ",\"total_us\":" << JsonNumber(r.total_us)
+        << ",\"total_ns\":" << r.total_ns << ",\"total_us\":" << JsonNumber(r.total_us)
         << ",\"us_per_call\":" << JsonNumber(r.us_per_call) << "}";
     first = false;
   }
@@ -80,9 +71,9 @@ void WriteProfileJson(const ReportContext& c, const ProfileView& v,
 void WriteProfileCsv(const ProfileView& v, std::ostream& out) {
   out << "zone,calls,percent,total_ns,total_us,us_per_call\n";
   for (const ProfileRow& r : v.profile.rows) {
-    out << CsvField(r.zone) << "," << r.calls << "," << JsonNumber(r.percent)
-        << "," << r.total_ns << "," << JsonNumber(r.total_us) << ","
-        << JsonNumber(r.us_per_call) << "\n";
+    out << CsvField(r.zone) << "," << r.calls << "," << JsonNumber(r.percent) << ","
+        << r.total_ns << "," << JsonNumber(r.total_us) << "," << JsonNumber(r.us_per_call)
+        << "\n";
   }
 }
 

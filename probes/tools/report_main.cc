@@ -9,6 +9,5 @@
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  return overseer::RunReport(args, overseer::OpenCaptureFile, std::cout,
-                             std::cerr);
+  return overseer::RunReport(args, overseer::OpenCaptureFile, std::cout, std::cerr);
 }

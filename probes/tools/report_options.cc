@@ -13,8 +13,7 @@ absl::Status Usage(const std::string& message) {
   return absl::InvalidArgumentError(message);
 }
 
-absl::StatusOr<size_t> ParseCount(const std::string& flag,
-                                  const std::string& text) {
+absl::StatusOr<size_t> ParseCount(const std::string& flag, const std::string& text) {
   uint64_t n = 0;
   if (!absl::SimpleAtoi(text, &n) || absl::StartsWith(text, "-")) {
     return Usage(absl::StrCat(flag, " wants a count, got '", text, "'"));
@@ -26,8 +25,7 @@ absl::StatusOr<ReportFormat> ParseFormat(const std::string& text) {
   if (text == "text") return ReportFormat::kText;
   if (text == "csv") return ReportFormat::kCsv;
   if (text == "json") return ReportFormat::kJson;
-  return Usage(absl::StrCat("--format wants text, csv or json, got '", text,
-                            "'"));
+  return Usage(absl::StrCat("--format wants text, csv or json, got '", text, "'"));
 }
 
 // Applies one flag that takes a value.
@@ -40,8 +38,10 @@ absl::Status ApplyValue(const std::string& flag, const std::string& value,
   } else if (flag == "--sort") {
     std::optional<SortKey> key = ParseSortKey(value);
     if (!key) {
-      return Usage(absl::StrCat("--sort wants memory, msgq, held, growth or "
-                                "reductions, got '", value, "'"));
+      return Usage(
+          absl::StrCat("--sort wants memory, msgq, held, growth or "
+                       "reductions, got '",
+                       value, "'"));
     }
     o.sort = *key;
   } else if (flag == "--at" || flag == "--since" || flag == "--rate-span") {
@@ -67,13 +67,29 @@ absl::Status ApplyValue(const std::string& flag, const std::string& value,
 }
 
 bool TakesValue(const std::string& flag) {
-  static const char* const kFlags[] = {"--top",    "--sort",   "--at",
-                                       "--since",  "--format", "--pid",
-                                       "--filter", "--rate-span"};
+  static const char* const kFlags[] = {"--top",    "--sort", "--at",     "--since",
+                                       "--format", "--pid",  "--filter", "--rate-span"};
   for (const char* f : kFlags) {
     if (flag == f) return true;
   }
   return false;
+}
+
+// Reads "--export chrome-trace OUT.json" starting at args[i] == "--export".
+absl::Status ParseExport(const std::vector<std::string>& args, size_t i,
+                         ReportOptions& o) {
+  if (i + 1 >= args.size()) {
+    return Usage("--export wants a kind and a file: --export chrome-trace OUT.json");
+  }
+  if (args[i + 1] != "chrome-trace") {
+    return Usage(
+        absl::StrCat("--export knows only chrome-trace, got '", args[i + 1], "'"));
+  }
+  if (i + 2 >= args.size()) {
+    return Usage("--export chrome-trace wants an output file");
+  }
+  o.chrome_trace_path = args[i + 2];
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -81,12 +97,14 @@ bool TakesValue(const std::string& flag) {
 absl::StatusOr<int64_t> ParseTimeArg(const std::string& text) {
   absl::Duration d;
   if (!absl::ParseDuration(text, &d)) {
-    bool bare = !text.empty() &&
-                text.find_first_not_of("0123456789.") == std::string::npos;
+    bool bare =
+        !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos;
     return absl::InvalidArgumentError(
-        bare ? absl::StrCat("'", text, "' needs a unit, like 30s, 1m30s or "
+        bare ? absl::StrCat("'", text,
+                            "' needs a unit, like 30s, 1m30s or "
                             "1500ms")
-             : absl::StrCat("'", text, "' is not a time like 30s, 1m30s or "
+             : absl::StrCat("'", text,
+                            "' is not a time like 30s, 1m30s or "
                             "1500ms"));
   }
   if (d < absl::ZeroDuration() || d == absl::InfiniteDuration()) {
@@ -110,8 +128,7 @@ absl::StatusOr<uint64_t> ParsePidArg(const std::string& text) {
   return pid;
 }
 
-absl::StatusOr<ReportOptions> ParseReportArgs(
-    const std::vector<std::string>& args) {
+absl::StatusOr<ReportOptions> ParseReportArgs(const std::vector<std::string>& args) {
   ReportOptions o;
   std::vector<std::string> positional;
   bool flags_done = false;
@@ -128,18 +145,8 @@ absl::StatusOr<ReportOptions> ParseReportArgs(
     } else if (arg == "--profile") {
       o.profile = true;
     } else if (arg == "--export") {
-      if (i + 1 >= args.size()) {
-        return Usage(
-            "--export wants a kind and a file: --export chrome-trace OUT.json");
-      }
-      if (args[i + 1] != "chrome-trace") {
-        return Usage(absl::StrCat("--export knows only chrome-trace, got '",
-                                  args[i + 1], "'"));
-      }
-      if (i + 2 >= args.size()) {
-        return Usage("--export chrome-trace wants an output file");
-      }
-      o.chrome_trace_path = args[i + 2];
+      absl::Status parsed = ParseExport(args, i, o);
+      if (!parsed.ok()) return parsed;
       i += 2;
     } else {
       std::string flag = arg;
@@ -166,8 +173,8 @@ absl::StatusOr<ReportOptions> ParseReportArgs(
     return Usage("which capture? usage: overseer-report FILE [flags]");
   }
   if (positional.size() > 1) {
-    return Usage(absl::StrCat("one capture at a time, got '", positional[0],
-                              "' and '", positional[1], "'"));
+    return Usage(absl::StrCat("one capture at a time, got '", positional[0], "' and '",
+                              positional[1], "'"));
   }
   o.capture_path = positional[0];
   return o;

@@ -25,23 +25,22 @@ enum class ReportFormat : uint8_t { kText, kCsv, kJson };
 
 struct ReportOptions {
   std::string capture_path;
-  size_t top = 10;                      // 0: every process
+  size_t top = 10;  // 0: every process
   SortKey sort = SortKey::kMemory;
-  std::optional<int64_t> at_ns;         // default: the last sample
-  std::optional<int64_t> since_ns;      // profile over [since, at]
+  std::optional<int64_t> at_ns;     // default: the last sample
+  std::optional<int64_t> since_ns;  // profile over [since, at]
   ReportFormat format = ReportFormat::kText;
-  std::string filter;                   // as RowQuery::filter
-  std::optional<uint64_t> pid;          // one process (table and profile)
+  std::string filter;           // as RowQuery::filter
+  std::optional<uint64_t> pid;  // one process (table and profile)
   bool profile = false;
-  std::string chrome_trace_path;        // --export chrome-trace OUT.json
-  int64_t rate_span_ns = 5'000'000'000; // as TableOptions::rate_span_ns
+  std::string chrome_trace_path;         // --export chrome-trace OUT.json
+  int64_t rate_span_ns = 5'000'000'000;  // as TableOptions::rate_span_ns
   bool help = false;
 };
 
 // Parses the arguments after the program name. Errors: InvalidArgument with
 // a one-line message naming the offending flag or value.
-absl::StatusOr<ReportOptions> ParseReportArgs(
-    const std::vector<std::string>& args);
+absl::StatusOr<ReportOptions> ParseReportArgs(const std::vector<std::string>& args);
 
 // Parses a time or span such as "30s", "1m30s", "1500ms", "1.5s", "2h" or
 // "0" into nanoseconds. Errors: InvalidArgument (no unit, negative, not a

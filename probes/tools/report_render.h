@@ -42,15 +42,11 @@ struct ProfileView {
 };
 
 void WriteSummaryText(const ReportContext& c, std::ostream& out);
-void WriteTableText(const ReportContext& c, const TableView& v,
-                    std::ostream& out);
-void WriteProfileText(const ReportContext& c, const ProfileView& v,
-                      std::ostream& out);
+void WriteTableText(const ReportContext& c, const TableView& v, std::ostream& out);
+void WriteProfileText(const ReportContext& c, const ProfileView& v, std::ostream& out);
 
-void WriteTableJson(const ReportContext& c, const TableView& v,
-                    std::ostream& out);
-void WriteProfileJson(const ReportContext& c, const ProfileView& v,
-                      std::ostream& out);
+void WriteTableJson(const ReportContext& c, const TableView& v, std::ostream& out);
+void WriteProfileJson(const ReportContext& c, const ProfileView& v, std::ostream& out);
 void WriteProfileCsv(const ProfileView& v, std::ostream& out);
 
 }  // namespace overseer::report_internal

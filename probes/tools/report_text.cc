@@ -39,14 +39,13 @@ static_assert(std::size(kEventNames) ==
 
 std::string Percent(uint64_t part, uint64_t whole) {
   if (whole == 0) return "-";
-  return absl::StrFormat("%.1f%%", 100.0 * static_cast<double>(part) /
-                                       static_cast<double>(whole));
+  return absl::StrFormat("%.1f%%",
+                         100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
 void WriteMemoryLines(const ReportContext& c, std::ostream& out) {
   MemoryByCategory m = MemoryByCategoryOf(c.recording.system_at(c.index));
-  out << "Memory     " << FormatBytes(m.total) << " at "
-      << FormatDuration(c.time_ns);
+  out << "Memory     " << FormatBytes(m.total) << " at " << FormatDuration(c.time_ns);
   if (c.run.sample_count > 1) {
     out << "; peak " << FormatBytes(c.run.peak_total_memory) << " at "
         << FormatDuration(c.run.peak_memory_time_ns);
@@ -60,9 +59,8 @@ void WriteMemoryLines(const ReportContext& c, std::ostream& out) {
   }
   std::string rendered = t.Render();
   // Drop the empty header line; indent the categories under "Memory".
-  for (absl::string_view line :
-       absl::StrSplit(rendered.substr(rendered.find('\n') + 1), '\n',
-                      absl::SkipEmpty())) {
+  for (absl::string_view line : absl::StrSplit(rendered.substr(rendered.find('\n') + 1),
+                                               '\n', absl::SkipEmpty())) {
     out << "             " << line << "\n";
   }
 }
@@ -73,11 +71,9 @@ void WriteEventsLine(const RunSummary& run, std::ostream& out) {
     if (run.event_counts[k] == 0) continue;
     uint64_t n = run.event_counts[k];
     parts.push_back(absl::StrCat(FormatCount(n), " ",
-                                 n == 1 ? kEventNames[k].one
-                                        : kEventNames[k].many));
+                                 n == 1 ? kEventNames[k].one : kEventNames[k].many));
   }
-  out << "Events     " << (parts.empty() ? "none" : absl::StrJoin(parts, ", "))
-      << "\n";
+  out << "Events     " << (parts.empty() ? "none" : absl::StrJoin(parts, ", ")) << "\n";
 }
 
 std::string TableTitle(const ReportContext& c, const TableView& v) {
@@ -85,14 +81,12 @@ std::string TableTitle(const ReportContext& c, const TableView& v) {
   std::string when = FormatDuration(c.time_ns);
   size_t total = v.table.rows.size();
   if (o.pid) return absl::StrCat("Process ", FormatPid(*o.pid), " at ", when);
-  std::string title =
-      v.shown.size() < v.matching
-          ? absl::StrCat("Top ", FormatCount(v.shown.size()), " of ",
-                         FormatCount(v.matching), " processes")
-          : absl::StrCat(FormatCount(v.matching), " processes");
+  std::string title = v.shown.size() < v.matching
+                          ? absl::StrCat("Top ", FormatCount(v.shown.size()), " of ",
+                                         FormatCount(v.matching), " processes")
+                          : absl::StrCat(FormatCount(v.matching), " processes");
   if (!o.filter.empty()) {
-    absl::StrAppend(&title, " matching \"", o.filter, "\" (of ",
-                    FormatCount(total), ")");
+    absl::StrAppend(&title, " matching \"", o.filter, "\" (of ", FormatCount(total), ")");
   }
   absl::StrAppend(&title, " by ", ToString(o.sort), " at ", when);
   if (v.table.has_base) {
@@ -126,8 +120,7 @@ void WriteSummaryText(const ReportContext& c, std::ostream& out) {
   }
 }
 
-void WriteTableText(const ReportContext& c, const TableView& v,
-                    std::ostream& out) {
+void WriteTableText(const ReportContext& c, const TableView& v, std::ostream& out) {
   out << "\n" << TableTitle(c, v) << "\n";
   if (v.shown.empty()) {
     out << "(no process matches)\n";
@@ -146,34 +139,31 @@ void WriteTableText(const ReportContext& c, const TableView& v,
   for (uint32_t i : v.shown) {
     const ProcessRow& r = v.table.rows[i];
     if (r.is_outlier()) ++flagged;
-    t.AddRow({FormatPid(r.pid), r.name, FormatBytes(r.memory),
-              FormatCount(r.msgq),
+    t.AddRow({FormatPid(r.pid), r.name, FormatBytes(r.memory), FormatCount(r.msgq),
               r.held_spec_bytes ? FormatBytes(r.held_spec_bytes) : "-",
               r.has_rate ? FormatRate(r.memory_growth_per_s) : "-",
               FormatCount(r.reductions), r.current_function,
               r.is_outlier() ? "! " + r.outlier_reason : ""});
   }
   out << t.Render();
-  out << "\n" << FormatCount(v.table.outlier_count) << " outlier"
+  out << "\n"
+      << FormatCount(v.table.outlier_count) << " outlier"
       << (v.table.outlier_count == 1 ? "" : "s") << " among "
       << FormatCount(v.table.rows.size()) << " processes";
   if (v.table.outlier_count > flagged) {
     out << " (" << FormatCount(flagged) << " shown above)";
   }
-  out << "; median memory " << FormatBytes(v.table.medians.memory)
-      << ", median MsgQ " << FormatCount(v.table.medians.msgq) << "\n";
+  out << "; median memory " << FormatBytes(v.table.medians.memory) << ", median MsgQ "
+      << FormatCount(v.table.medians.msgq) << "\n";
 }
 
-void WriteProfileText(const ReportContext& c, const ProfileView& v,
-                      std::ostream& out) {
-  std::string who = c.options.pid ? absl::StrCat("process ",
-                                                 FormatPid(*c.options.pid))
+void WriteProfileText(const ReportContext& c, const ProfileView& v, std::ostream& out) {
+  std::string who = c.options.pid ? absl::StrCat("process ", FormatPid(*c.options.pid))
                                   : "all processes";
   out << "\nProfile of " << who << ", "
       << (v.interval ? absl::StrCat("from ", FormatDuration(v.from_ns), " to ",
                                     FormatDuration(c.time_ns))
-                     : absl::StrCat("from the start to ",
-                                    FormatDuration(c.time_ns)))
+                     : absl::StrCat("from the start to ", FormatDuration(c.time_ns)))
       << "\n";
   if (v.profile.rows.empty()) {
     out << "(no timed zones)\n";
@@ -189,8 +179,8 @@ void WriteProfileText(const ReportContext& c, const ProfileView& v,
               FormatMicros(r.total_us), FormatMicros(r.us_per_call)});
   }
   double total_us = static_cast<double>(v.profile.total_ns) / 1000.0;
-  t.AddRow({"Total", FormatCount(v.profile.total_calls), "100.00",
-            FormatMicros(total_us), ""});
+  t.AddRow({"Total", FormatCount(v.profile.total_calls), "100.00", FormatMicros(total_us),
+            ""});
   out << t.Render();
 }
 

@@ -28,8 +28,7 @@ std::string Truncate(const std::string& text, size_t width) {
   return text.substr(0, bytes) + "...";
 }
 
-TextTable::TextTable(std::vector<Column> columns)
-    : columns_(std::move(columns)) {}
+TextTable::TextTable(std::vector<Column> columns) : columns_(std::move(columns)) {}
 
 void TextTable::AddRow(std::vector<std::string> cells) {
   cells.resize(columns_.size());

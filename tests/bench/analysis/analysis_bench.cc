@@ -33,8 +33,8 @@ Snapshot MakeSnapshot(uint64_t count, int64_t time_ns, uint64_t drift) {
     p.kind = i == 0 || pool_sup ? ProcessKind::kSupervisor : ProcessKind::kWorker;
     if (i < 100) p.name = "registered_" + std::to_string(i);
     p.initial_call = pool_sup ? "Pool.Supervisor:init/1" : "Pool.Worker:init/1";
-    p.current_function = (rng >> 40) % 2 ? "Pool.Worker:handle_cast/2"
-                                          : "gen_server:loop/7";
+    p.current_function =
+        (rng >> 40) % 2 ? "Pool.Worker:handle_cast/2" : "gen_server:loop/7";
     uint64_t memory = 1'500 + (rng >> 50) + ((i % 997) == 0 ? 5'000'000 : 0);
     memory += drift * (i % 13);
     p.memory = {memory, memory};

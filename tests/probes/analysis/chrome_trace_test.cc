@@ -33,16 +33,18 @@ void Fill(MemoryRecording& r) {
     b.System(system);
     r.Append(b.Build());
   }
-  r.AddEvent(Event{.time_ns = kSecond + 250, .kind = EventKind::kCallTimeout,
-                   .pid = 6, .other_pid = 5, .text = "{:buffer, [...]}"});
-  r.AddEvent(Event{.time_ns = 2 * kSecond, .kind = EventKind::kExit, .pid = 5,
-                   .text = "normal"});
-  r.AddEvent(Event{.time_ns = 3 * kSecond, .kind = EventKind::kLog,
-                   .text = "done"});
+  r.AddEvent(Event{.time_ns = kSecond + 250,
+                   .kind = EventKind::kCallTimeout,
+                   .pid = 6,
+                   .other_pid = 5,
+                   .text = "{:buffer, [...]}"});
+  r.AddEvent(Event{
+      .time_ns = 2 * kSecond, .kind = EventKind::kExit, .pid = 5, .text = "normal"});
+  r.AddEvent(Event{.time_ns = 3 * kSecond, .kind = EventKind::kLog, .text = "done"});
 }
 
-std::vector<const JsonValue*> Select(const JsonValue& trace, const char* ph,
-                                     uint64_t pid, const char* name = nullptr) {
+std::vector<const JsonValue*> Select(const JsonValue& trace, const char* ph, uint64_t pid,
+                                     const char* name = nullptr) {
   std::vector<const JsonValue*> out;
   for (const JsonValue& e : trace["traceEvents"].array) {
     if (e["ph"].string == ph && e["pid"].number == static_cast<double>(pid) &&
@@ -71,8 +73,7 @@ TEST(ChromeTraceTest, NamesEveryProcessOnce) {
   EXPECT_EQ((*names[0])["name"].string, "process_name");
   EXPECT_EQ((*names[0])["args"]["name"].string, "fetcher <0.5.0>");
   ASSERT_EQ(Select(trace, "M", 6).size(), 1u);
-  EXPECT_EQ((*Select(trace, "M", 6)[0])["args"]["name"].string,
-            "Task:run/1 <0.6.0>");
+  EXPECT_EQ((*Select(trace, "M", 6)[0])["args"]["name"].string, "Task:run/1 <0.6.0>");
   EXPECT_EQ((*Select(trace, "M", 0)[0])["args"]["name"].string, "node");
 }
 

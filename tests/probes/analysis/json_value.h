@@ -54,8 +54,8 @@ class JsonParser {
 
  private:
   void Space() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' ||
-                              s_[i_] == '\r' || s_[i_] == '\t')) {
+    while (i_ < s_.size() &&
+           (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\r' || s_[i_] == '\t')) {
       ++i_;
     }
   }
@@ -71,10 +71,23 @@ class JsonParser {
     char c = s_[i_];
     if (c == '{') return Object(v);
     if (c == '[') return Array(v);
-    if (c == '"') { v.type = JsonValue::Type::kString; return String(v.string); }
-    if (Literal("null")) { v.type = JsonValue::Type::kNull; return true; }
-    if (Literal("true")) { v.type = JsonValue::Type::kBool; v.boolean = true; return true; }
-    if (Literal("false")) { v.type = JsonValue::Type::kBool; return true; }
+    if (c == '"') {
+      v.type = JsonValue::Type::kString;
+      return String(v.string);
+    }
+    if (Literal("null")) {
+      v.type = JsonValue::Type::kNull;
+      return true;
+    }
+    if (Literal("true")) {
+      v.type = JsonValue::Type::kBool;
+      v.boolean = true;
+      return true;
+    }
+    if (Literal("false")) {
+      v.type = JsonValue::Type::kBool;
+      return true;
+    }
     return Number(v);
   }
   bool Number(JsonValue& v) {
@@ -119,27 +132,48 @@ class JsonParser {
       auto c = static_cast<unsigned char>(s_[i_++]);
       if (c == '"') return true;
       if (c < 0x20) return false;
-      if (c != '\\') { out.push_back(static_cast<char>(c)); continue; }
+      if (c != '\\') {
+        out.push_back(static_cast<char>(c));
+        continue;
+      }
       if (i_ >= s_.size()) return false;
       char e = s_[i_++];
       switch (e) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '/': out.push_back('/'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
+        case '"':
+          out.push_back('"');
+          break;
+        case '\\':
+          out.push_back('\\');
+          break;
+        case '/':
+          out.push_back('/');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
         case 'u': {
           if (i_ + 4 > s_.size()) return false;
           std::string hex = s_.substr(i_, 4);
-          if (hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) return false;
+          if (hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+            return false;
           AppendUtf8(static_cast<unsigned>(std::strtoul(hex.c_str(), nullptr, 16)), out);
           i_ += 4;
           break;
         }
-        default: return false;
+        default:
+          return false;
       }
     }
     return false;
@@ -148,15 +182,24 @@ class JsonParser {
     v.type = JsonValue::Type::kArray;
     ++i_;
     Space();
-    if (i_ < s_.size() && s_[i_] == ']') { ++i_; return true; }
+    if (i_ < s_.size() && s_[i_] == ']') {
+      ++i_;
+      return true;
+    }
     while (true) {
       JsonValue item;
       if (!Value(item)) return false;
       v.array.push_back(std::move(item));
       Space();
       if (i_ >= s_.size()) return false;
-      if (s_[i_] == ',') { ++i_; continue; }
-      if (s_[i_] == ']') { ++i_; return true; }
+      if (s_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (s_[i_] == ']') {
+        ++i_;
+        return true;
+      }
       return false;
     }
   }
@@ -164,7 +207,10 @@ class JsonParser {
     v.type = JsonValue::Type::kObject;
     ++i_;
     Space();
-    if (i_ < s_.size() && s_[i_] == '}') { ++i_; return true; }
+    if (i_ < s_.size() && s_[i_] == '}') {
+      ++i_;
+      return true;
+    }
     while (true) {
       Space();
       if (i_ >= s_.size() || s_[i_] != '"') return false;
@@ -178,8 +224,14 @@ class JsonParser {
       v.object[key] = std::move(item);
       Space();
       if (i_ >= s_.size()) return false;
-      if (s_[i_] == ',') { ++i_; continue; }
-      if (s_[i_] == '}') { ++i_; return true; }
+      if (s_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (s_[i_] == '}') {
+        ++i_;
+        return true;
+      }
       return false;
     }
   }

@@ -19,9 +19,13 @@ constexpr int64_t kSecond = 1'000'000'000;
 SnapshotBuilder Healthy(int64_t time_ns) {
   SnapshotBuilder b(time_ns);
   b.Add(Proc(1).Name("app_sup").Kind(ProcessKind::kSupervisor).Memory(3'000));
-  b.Add(Proc(2).Parent(1).Name("pool_sup")
+  b.Add(Proc(2)
+            .Parent(1)
+            .Name("pool_sup")
             .Kind(ProcessKind::kDynamicSupervisor)
-            .Memory(210'000).Held(200'000).Msgq(3));
+            .Memory(210'000)
+            .Held(200'000)
+            .Msgq(3));
   b.Pool(100, 100, 2);
   b.Pool(300, 200, 1, 40'000);
   return b;
@@ -53,9 +57,8 @@ TEST(OutliersTest, ALongMailboxAmongEmptyOnesIsFlaggedWithItsLength) {
 }
 
 TEST(OutliersTest, MsgqReasonNamesAZeroMedian) {
-  Snapshot s = SnapshotBuilder(0)
-                   .Add(Proc(1)).Add(Proc(2)).Add(Proc(3).Msgq(1'830))
-                   .Build();
+  Snapshot s =
+      SnapshotBuilder(0).Add(Proc(1)).Add(Proc(2)).Add(Proc(3).Msgq(1'830)).Build();
   EXPECT_EQ(BuildProcessTable(s, nullptr).rows[2].outlier_reason,
             "MsgQ 1,830 (median 0)");
 }
@@ -79,9 +82,8 @@ TEST(OutliersTest, HugeMemoryIsFlaggedEvenNearTheMedian) {
 }
 
 TEST(OutliersTest, MemoryAgainstAZeroMedianSaysSo) {
-  Snapshot s = SnapshotBuilder(0)
-                   .Add(Proc(1)).Add(Proc(2)).Add(Proc(3).Memory(5'000'000))
-                   .Build();
+  Snapshot s =
+      SnapshotBuilder(0).Add(Proc(1)).Add(Proc(2)).Add(Proc(3).Memory(5'000'000)).Build();
   EXPECT_EQ(BuildProcessTable(s, nullptr).rows[2].outlier_reason,
             "memory 5.0 MB (median 0 B)");
 }
@@ -89,9 +91,8 @@ TEST(OutliersTest, MemoryAgainstAZeroMedianSaysSo) {
 TEST(OutliersTest, AMessagePassingBetweenSamplesIsNotALeak) {
   // The peak caught a 5 MB request in the mailbox; the value is back down.
   Snapshot before = Healthy(0).Add(Proc(900).Memory(2'000)).Build();
-  Snapshot now = Healthy(5 * kSecond)
-                     .Add(Proc(900).Memory(2'000).MemoryPeak(5'002'000))
-                     .Build();
+  Snapshot now =
+      Healthy(5 * kSecond).Add(Proc(900).Memory(2'000).MemoryPeak(5'002'000)).Build();
   ProcessTable table = BuildProcessTable(now, &before);
   EXPECT_EQ(table.outlier_count, 0u);
   EXPECT_EQ(table.rows.back().memory_peak, 5'002'000u);
@@ -107,10 +108,12 @@ TEST(OutliersTest, GrowthOverTooShortASpanIsNotFlagged) {
 
 TEST(OutliersTest, SteadyGrowthBelowTheMemoryRuleIsFlaggedAsGrowth) {
   // 40 KB workers put the median high enough that 1.5 MB is only 37x it.
-  Snapshot before = SnapshotBuilder(0).Pool(1, 200, 0, 40'000)
-                        .Add(Proc(900).Memory(100'000)).Build();
-  Snapshot now = SnapshotBuilder(5 * kSecond).Pool(1, 200, 0, 40'000)
-                     .Add(Proc(900).Memory(1'500'000)).Build();
+  Snapshot before =
+      SnapshotBuilder(0).Pool(1, 200, 0, 40'000).Add(Proc(900).Memory(100'000)).Build();
+  Snapshot now = SnapshotBuilder(5 * kSecond)
+                     .Pool(1, 200, 0, 40'000)
+                     .Add(Proc(900).Memory(1'500'000))
+                     .Build();
   ProcessTable table = BuildProcessTable(now, &before);
   const ProcessRow& row = table.rows.back();
   EXPECT_EQ(row.outlier, kOutlierGrowth);
@@ -133,8 +136,7 @@ TEST(OutliersTest, SeveralReasonsAreJoined) {
 
 TEST(ComputeMediansTest, TakesTheLowerMedian) {
   std::vector<ProcessRow> rows(4);
-  rows[0].memory = 10, rows[1].memory = 40, rows[2].memory = 20,
-  rows[3].memory = 30;
+  rows[0].memory = 10, rows[1].memory = 40, rows[2].memory = 20, rows[3].memory = 30;
   EXPECT_EQ(ComputeMedians(rows).memory, 20u);
   EXPECT_EQ(ComputeMedians({}).memory, 0u);
 }

@@ -97,8 +97,7 @@ TEST(ProcessTableTest, GrowthOfOneToThreeMegabytesInTwoSecondsIsOneMegabytePerSe
 TEST(ProcessTableTest, ShrinkingMemoryHasANegativeRate) {
   Snapshot before = SnapshotBuilder(0).Add(Proc(1).Memory(5'000)).Build();
   Snapshot now = SnapshotBuilder(kSecond).Add(Proc(1).Memory(3'000)).Build();
-  EXPECT_DOUBLE_EQ(BuildProcessTable(now, &before).rows[0].memory_growth_per_s,
-                   -2'000.0);
+  EXPECT_DOUBLE_EQ(BuildProcessTable(now, &before).rows[0].memory_growth_per_s, -2'000.0);
 }
 
 TEST(ProcessTableTest, AProcessTheBaseDidNotHaveGetsNoRate) {
@@ -150,8 +149,8 @@ std::unique_ptr<MemoryRecording> EverySecond(int seconds) {
   auto r = std::make_unique<MemoryRecording>(CaptureInfo{});
   for (int i = 0; i <= seconds; ++i) {
     r->Append(SnapshotBuilder(i * kSecond)
-                 .Add(Proc(1).Memory(1'000'000 + 500'000 * static_cast<uint64_t>(i)))
-                 .Build());
+                  .Add(Proc(1).Memory(1'000'000 + 500'000 * static_cast<uint64_t>(i)))
+                  .Build());
   }
   return r;
 }

@@ -47,9 +47,9 @@ TEST(ProfileTest, OneProcessSeesOnlyItsZones) {
 
 TEST(ProfileTest, AnIntervalIsTheDifferenceOfTwoReadings) {
   std::vector<ZoneStat> later = Zones();
-  later[1].calls += 5;            // pid 1 send/copy: +5 calls, +4 ms
+  later[1].calls += 5;  // pid 1 send/copy: +5 calls, +4 ms
   later[1].total_ns += 4'000'000;
-  later[2].calls += 10;           // pid 2 handle_call: +10 calls, +1 ms
+  later[2].calls += 10;  // pid 2 handle_call: +10 calls, +1 ms
   later[2].total_ns += 1'000'000;
   later.push_back({3, "spawn", 1, 500'000});  // a new process
   Profile p = ProfileBetween(Zones(), later);

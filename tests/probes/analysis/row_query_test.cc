@@ -10,10 +10,10 @@ using ::testing::ElementsAre;
 
 std::vector<ProcessRow> Rows() {
   std::vector<ProcessRow> rows(5);
-  const char* names[] = {"app_sup", "Indexer.TaskSupervisor", "fetcher",
-                         "Task:run/1", "Task:run/1"};
-  const char* current[] = {"loop", "handle_info/2", "handle_call/3",
-                           "Fetcher.run/2", "Fetcher.run/2"};
+  const char* names[] = {"app_sup", "Indexer.TaskSupervisor", "fetcher", "Task:run/1",
+                         "Task:run/1"};
+  const char* current[] = {"loop", "handle_info/2", "handle_call/3", "Fetcher.run/2",
+                           "Fetcher.run/2"};
   uint64_t memory[] = {3'000, 9'000'000, 50'000, 5'000'000, 5'000'000};
   uint64_t msgq[] = {0, 12, 1'830, 0, 1};
   double growth[] = {0.0, 1.2e6, -3'000.0, 0.0, 5.0};
@@ -32,10 +32,8 @@ std::vector<ProcessRow> Rows() {
 
 TEST(SelectRowsTest, SortsFiguresBiggestFirstWithTiesInPidOrder) {
   std::vector<ProcessRow> rows = Rows();
-  EXPECT_THAT(SelectRows(rows, {.sort = SortKey::kMemory}),
-              ElementsAre(1, 3, 4, 2, 0));
-  EXPECT_THAT(SelectRows(rows, {.sort = SortKey::kMsgq}),
-              ElementsAre(2, 1, 4, 0, 3));
+  EXPECT_THAT(SelectRows(rows, {.sort = SortKey::kMemory}), ElementsAre(1, 3, 4, 2, 0));
+  EXPECT_THAT(SelectRows(rows, {.sort = SortKey::kMsgq}), ElementsAre(2, 1, 4, 0, 3));
   EXPECT_THAT(SelectRows(rows, {.sort = SortKey::kHeldSpecBytes}),
               ElementsAre(1, 0, 2, 3, 4));
   EXPECT_THAT(SelectRows(rows, {.sort = SortKey::kReductions}),
@@ -43,17 +41,15 @@ TEST(SelectRowsTest, SortsFiguresBiggestFirstWithTiesInPidOrder) {
 }
 
 TEST(SelectRowsTest, SortsNegativeGrowthBelowZero) {
-  EXPECT_THAT(SelectRows(Rows(), {.sort = SortKey::kGrowth}),
-              ElementsAre(1, 4, 0, 3, 2));
+  EXPECT_THAT(SelectRows(Rows(), {.sort = SortKey::kGrowth}), ElementsAre(1, 4, 0, 3, 2));
 }
 
 TEST(SelectRowsTest, SortsTextAscendingAndCanReverse) {
   std::vector<ProcessRow> rows = Rows();
-  EXPECT_THAT(SelectRows(rows, {.sort = SortKey::kName}),
-              ElementsAre(1, 3, 4, 0, 2));
-  EXPECT_THAT(SelectRows(rows, {.sort = SortKey::kName,
-                                .direction = SortDirection::kDescending}),
-              ElementsAre(2, 0, 3, 4, 1));
+  EXPECT_THAT(SelectRows(rows, {.sort = SortKey::kName}), ElementsAre(1, 3, 4, 0, 2));
+  EXPECT_THAT(
+      SelectRows(rows, {.sort = SortKey::kName, .direction = SortDirection::kDescending}),
+      ElementsAre(2, 0, 3, 4, 1));
   EXPECT_THAT(SelectRows(rows, {.sort = SortKey::kMemory,
                                 .direction = SortDirection::kAscending}),
               ElementsAre(0, 2, 3, 4, 1));
@@ -62,8 +58,7 @@ TEST(SelectRowsTest, SortsTextAscendingAndCanReverse) {
 TEST(SelectRowsTest, LimitKeepsTheTopRows) {
   EXPECT_THAT(SelectRows(Rows(), {.sort = SortKey::kMemory, .limit = 2}),
               ElementsAre(1, 3));
-  EXPECT_THAT(SelectRows(Rows(), {.sort = SortKey::kName, .limit = 1}),
-              ElementsAre(1));
+  EXPECT_THAT(SelectRows(Rows(), {.sort = SortKey::kName, .limit = 1}), ElementsAre(1));
   EXPECT_EQ(SelectRows(Rows(), {.limit = 99}).size(), 5u);
 }
 
@@ -71,8 +66,7 @@ TEST(SelectRowsTest, FiltersByNamePidOrCurrentFunctionIgnoringCase) {
   std::vector<ProcessRow> rows = Rows();
   EXPECT_THAT(SelectRows(rows, {.filter = "TASKSUP"}), ElementsAre(1));
   EXPECT_THAT(SelectRows(rows, {.filter = "<0.12.0>"}), ElementsAre(2));
-  EXPECT_THAT(SelectRows(rows, {.filter = "0.1"}),
-              ElementsAre(1, 3, 4, 2, 0));
+  EXPECT_THAT(SelectRows(rows, {.filter = "0.1"}), ElementsAre(1, 3, 4, 2, 0));
   EXPECT_THAT(SelectRows(rows, {.filter = "handle_call"}), ElementsAre(2));
   EXPECT_THAT(SelectRows(rows, {.filter = "fetcher", .sort = SortKey::kPid}),
               ElementsAre(2, 3, 4));
@@ -81,10 +75,9 @@ TEST(SelectRowsTest, FiltersByNamePidOrCurrentFunctionIgnoringCase) {
 
 TEST(SortKeyTest, NamesRoundTrip) {
   for (SortKey key : {SortKey::kMemory, SortKey::kMsgq, SortKey::kHeldSpecBytes,
-                      SortKey::kGrowth, SortKey::kReductions,
-                      SortKey::kReductionsDelta, SortKey::kMailboxBytes,
-                      SortKey::kBinaryBytes, SortKey::kPid, SortKey::kName,
-                      SortKey::kCurrentFunction}) {
+                      SortKey::kGrowth, SortKey::kReductions, SortKey::kReductionsDelta,
+                      SortKey::kMailboxBytes, SortKey::kBinaryBytes, SortKey::kPid,
+                      SortKey::kName, SortKey::kCurrentFunction}) {
     EXPECT_EQ(ParseSortKey(ToString(key)), key) << ToString(key);
   }
   EXPECT_EQ(ParseSortKey("size"), std::nullopt);

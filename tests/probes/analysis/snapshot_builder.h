@@ -23,18 +23,54 @@ namespace overseer::testing {
 class Proc {
  public:
   explicit Proc(uint64_t pid) { p_.pid = pid; }
-  Proc& Parent(uint64_t parent) { p_.parent = parent; return *this; }
-  Proc& Name(std::string name) { p_.name = std::move(name); return *this; }
-  Proc& Call(std::string call) { p_.initial_call = std::move(call); return *this; }
-  Proc& Current(std::string f) { p_.current_function = std::move(f); return *this; }
-  Proc& Kind(ProcessKind kind) { p_.kind = kind; return *this; }
-  Proc& Memory(uint64_t bytes) { p_.memory = {bytes, bytes}; return *this; }
-  Proc& MemoryPeak(uint64_t peak) { p_.memory.peak = peak; return *this; }
-  Proc& Msgq(uint64_t n) { p_.mailbox_len = {n, n}; return *this; }
-  Proc& MailboxBytes(uint64_t b) { p_.mailbox_bytes = {b, b}; return *this; }
-  Proc& Held(uint64_t b) { p_.held_spec_bytes = {b, b}; return *this; }
-  Proc& Binary(uint64_t b) { p_.binary_bytes = {b, b}; return *this; }
-  Proc& Reductions(uint64_t r) { p_.reductions = r; return *this; }
+  Proc& Parent(uint64_t parent) {
+    p_.parent = parent;
+    return *this;
+  }
+  Proc& Name(std::string name) {
+    p_.name = std::move(name);
+    return *this;
+  }
+  Proc& Call(std::string call) {
+    p_.initial_call = std::move(call);
+    return *this;
+  }
+  Proc& Current(std::string f) {
+    p_.current_function = std::move(f);
+    return *this;
+  }
+  Proc& Kind(ProcessKind kind) {
+    p_.kind = kind;
+    return *this;
+  }
+  Proc& Memory(uint64_t bytes) {
+    p_.memory = {bytes, bytes};
+    return *this;
+  }
+  Proc& MemoryPeak(uint64_t peak) {
+    p_.memory.peak = peak;
+    return *this;
+  }
+  Proc& Msgq(uint64_t n) {
+    p_.mailbox_len = {n, n};
+    return *this;
+  }
+  Proc& MailboxBytes(uint64_t b) {
+    p_.mailbox_bytes = {b, b};
+    return *this;
+  }
+  Proc& Held(uint64_t b) {
+    p_.held_spec_bytes = {b, b};
+    return *this;
+  }
+  Proc& Binary(uint64_t b) {
+    p_.binary_bytes = {b, b};
+    return *this;
+  }
+  Proc& Reductions(uint64_t r) {
+    p_.reductions = r;
+    return *this;
+  }
   ProcessSample Build() const { return p_; }
   operator ProcessSample() const { return p_; }  // NOLINT: fluent use
 
@@ -81,14 +117,12 @@ class SnapshotBuilder {
   // Sorts processes by pid and zones by (pid, zone), as the model promises.
   Snapshot Build() const {
     Snapshot s = s_;
-    std::sort(s.processes.begin(), s.processes.end(),
-              [](const ProcessSample& a, const ProcessSample& b) {
-                return a.pid < b.pid;
-              });
-    std::sort(s.zones.begin(), s.zones.end(),
-              [](const ZoneStat& a, const ZoneStat& b) {
-                return std::tie(a.pid, a.zone) < std::tie(b.pid, b.zone);
-              });
+    std::sort(
+        s.processes.begin(), s.processes.end(),
+        [](const ProcessSample& a, const ProcessSample& b) { return a.pid < b.pid; });
+    std::sort(s.zones.begin(), s.zones.end(), [](const ZoneStat& a, const ZoneStat& b) {
+      return std::tie(a.pid, a.zone) < std::tie(b.pid, b.zone);
+    });
     return s;
   }
 

@@ -29,8 +29,12 @@ ProcessTable Table() {
   Snapshot now = SnapshotBuilder(2'000'000'000)
                      .Add(Proc(1).Name("plain").Memory(2'000))
                      .Add(Proc(2).Call("Odd, \"quoted\"\nname").Memory(2'000))
-                     .Add(Proc(42).Name("Indexer.TaskSupervisor").Current("handle_info/2")
-                              .Memory(3'000'000).Msgq(1'830).Held(2'500'000))
+                     .Add(Proc(42)
+                              .Name("Indexer.TaskSupervisor")
+                              .Current("handle_info/2")
+                              .Memory(3'000'000)
+                              .Msgq(1'830)
+                              .Held(2'500'000))
                      .Add(Proc(50).Memory(2'000))
                      .Build();
   return BuildProcessTable(now, &before);
@@ -62,8 +66,7 @@ TEST(ProcessCsvTest, EveryRowHasAsManyFieldsAsTheHeader) {
   std::ostringstream out;
   std::vector<uint32_t> order = {0, 3};  // rows without quotes inside
   WriteProcessCsv(t.rows, order, out);
-  std::vector<std::string> lines =
-      absl::StrSplit(out.str(), '\n', absl::SkipEmpty());
+  std::vector<std::string> lines = absl::StrSplit(out.str(), '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 3u);
   for (const std::string& line : lines) {
     EXPECT_EQ(std::count(line.begin(), line.end(), ',') + 1,

@@ -24,21 +24,37 @@ inline constexpr uint64_t kMegabyte = 1'000'000;
 
 inline Snapshot LeakSample(uint64_t t) {
   SnapshotBuilder b(static_cast<int64_t>(t) * kLeakSecond);
-  b.Add(Proc(1).Name("app_sup").Kind(ProcessKind::kSupervisor)
-            .Memory(3'000).Reductions(10 * t));
-  b.Add(Proc(2).Parent(1).Name("fetcher").Call("Indexer.BufferedTask:init/1")
+  b.Add(Proc(1)
+            .Name("app_sup")
+            .Kind(ProcessKind::kSupervisor)
+            .Memory(3'000)
+            .Reductions(10 * t));
+  b.Add(Proc(2)
+            .Parent(1)
+            .Name("fetcher")
+            .Call("Indexer.BufferedTask:init/1")
             .Current("Indexer.BufferedTask:handle_call/3")
-            .Memory(50'000).Msgq(60 * t).Reductions(1'000 * t));
-  b.Add(Proc(3).Parent(1).Name("Indexer.TaskSupervisor")
+            .Memory(50'000)
+            .Msgq(60 * t)
+            .Reductions(1'000 * t));
+  b.Add(Proc(3)
+            .Parent(1)
+            .Name("Indexer.TaskSupervisor")
             .Kind(ProcessKind::kTaskSupervisor)
             .Current("Task.Supervisor:handle_call/3")
-            .Memory(2'000 + t * kMegabyte).Msgq(t).MailboxBytes(t * kMegabyte)
+            .Memory(2'000 + t * kMegabyte)
+            .Msgq(t)
+            .MailboxBytes(t * kMegabyte)
             .Reductions(100 * t));
   for (uint64_t k = 0; k < 3; ++k) {
     if (k == 2 && t >= 25) continue;
-    b.Add(Proc(1'000 + k).Parent(3).Kind(ProcessKind::kTask)
-              .Call("Task:run/1").Current("Indexer.Fetcher:run/2")
-              .Memory(5 * kMegabyte).Reductions(500 * t));
+    b.Add(Proc(1'000 + k)
+              .Parent(3)
+              .Kind(ProcessKind::kTask)
+              .Call("Task:run/1")
+              .Current("Indexer.Fetcher:run/2")
+              .Memory(5 * kMegabyte)
+              .Reductions(500 * t));
   }
   b.Pool(10, 100, 1);
   b.Zone(2, "send/copy", 10 * t, 9'000'000 * t);
@@ -50,8 +66,8 @@ inline Snapshot LeakSample(uint64_t t) {
     ++sys.process_count;
     sys.mailbox_bytes += p.mailbox_bytes.value;
     sys.held_spec_bytes += p.held_spec_bytes.value;
-    sys.process_memory += p.memory.value - p.mailbox_bytes.value -
-                          p.held_spec_bytes.value;
+    sys.process_memory +=
+        p.memory.value - p.mailbox_bytes.value - p.held_spec_bytes.value;
     sys.total_mailbox_len += p.mailbox_len.value;
   }
   sys.messages_sent = 1'000 * t;
@@ -60,12 +76,21 @@ inline Snapshot LeakSample(uint64_t t) {
 
 inline std::vector<Event> LeakEvents() {
   return {
-      Event{.time_ns = 10 * kLeakSecond, .kind = EventKind::kCallTimeout,
-            .pid = 10, .other_pid = 2, .text = "{:buffer, entries}"},
-      Event{.time_ns = 20 * kLeakSecond, .kind = EventKind::kCallTimeout,
-            .pid = 10, .other_pid = 2, .text = "{:buffer, entries}"},
-      Event{.time_ns = 25 * kLeakSecond - 1, .kind = EventKind::kExit,
-            .pid = 1'002, .other_pid = 3, .text = "normal"},
+      Event{.time_ns = 10 * kLeakSecond,
+            .kind = EventKind::kCallTimeout,
+            .pid = 10,
+            .other_pid = 2,
+            .text = "{:buffer, entries}"},
+      Event{.time_ns = 20 * kLeakSecond,
+            .kind = EventKind::kCallTimeout,
+            .pid = 10,
+            .other_pid = 2,
+            .text = "{:buffer, entries}"},
+      Event{.time_ns = 25 * kLeakSecond - 1,
+            .kind = EventKind::kExit,
+            .pid = 1'002,
+            .other_pid = 3,
+            .text = "normal"},
   };
 }
 

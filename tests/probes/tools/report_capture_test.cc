@@ -45,8 +45,7 @@ class ReportCaptureTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = ::testing::TempDir() + "/report_capture_test_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name() +
-            ".ovc";
+            ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".ovc";
   }
   void TearDown() override { std::remove(path_.c_str()); }
 
@@ -80,7 +79,8 @@ TEST_F(ReportCaptureTest, ReportsTheLeakFromARealCaptureFile) {
   Result r = Report({path_, "--top", "3"});
   ASSERT_EQ(r.code, kReportOk) << r.err;
   EXPECT_THAT(r.err, IsEmpty());
-  EXPECT_THAT(r.out, HasSubstr("Program    overseer-demo buffered-task --mode closure\n"));
+  EXPECT_THAT(r.out,
+              HasSubstr("Program    overseer-demo buffered-task --mode closure\n"));
   EXPECT_THAT(r.out, HasSubstr("Run        30s, 31 samples every 1s\n"));
   EXPECT_THAT(r.out, HasSubstr("Events     1 exit, 2 call timeouts\n"));
   EXPECT_THAT(r.out, HasSubstr("Top 3 of 105 processes by memory at 30s"));
@@ -98,8 +98,8 @@ TEST_F(ReportCaptureTest, ReportsTheLeakFromARealCaptureFile) {
 
 TEST_F(ReportCaptureTest, CsvAndJsonReadTheSameRowsBack) {
   WriteCapture(12);
-  Result csv = Report({path_, "--format", "csv", "--sort", "msgq", "--top", "1",
-                       "--at", "10s"});
+  Result csv =
+      Report({path_, "--format", "csv", "--sort", "msgq", "--top", "1", "--at", "10s"});
   ASSERT_EQ(csv.code, kReportOk) << csv.err;
   std::vector<std::string> lines = absl::StrSplit(csv.out, '\n');
   ASSERT_GE(lines.size(), 2u);

@@ -21,10 +21,10 @@ TEST(ParseReportArgsTest, DefaultsToTheTopTenByMemoryAtTheEnd) {
 }
 
 TEST(ParseReportArgsTest, ReadsEveryFlagInEitherSpelling) {
-  absl::StatusOr<ReportOptions> o = ParseReportArgs(
-      {"--top", "5", "--sort=msgq", "run.ovc", "--at", "1m30s", "--format=json",
-       "--profile", "--pid", "<0.42.0>", "--since=30s", "--filter", "task",
-       "--rate-span", "0"});
+  absl::StatusOr<ReportOptions> o =
+      ParseReportArgs({"--top", "5", "--sort=msgq", "run.ovc", "--at", "1m30s",
+                       "--format=json", "--profile", "--pid", "<0.42.0>", "--since=30s",
+                       "--filter", "task", "--rate-span", "0"});
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_EQ(o->capture_path, "run.ovc");
   EXPECT_EQ(o->top, 5u);
@@ -114,9 +114,8 @@ TEST(ParsePidArgTest, ReadsBothForms) {
 
 TEST(ReportUsageTest, MentionsEveryFlag) {
   std::string usage = ReportUsage();
-  for (const char* flag : {"--top", "--sort", "--at", "--format", "--profile",
-                           "--pid", "--since", "--filter", "--export",
-                           "--rate-span", "--help"}) {
+  for (const char* flag : {"--top", "--sort", "--at", "--format", "--profile", "--pid",
+                           "--since", "--filter", "--export", "--rate-span", "--help"}) {
     EXPECT_THAT(usage, HasSubstr(flag));
   }
 }

@@ -30,11 +30,12 @@ struct Result {
 };
 
 // Runs the tool on the leak scenario (30 s), or on what `make` returns.
-Result Report(std::vector<std::string> args,
-           RecordingOpener open = [](const std::string&)
-               -> absl::StatusOr<std::unique_ptr<Recording>> {
-             return std::unique_ptr<Recording>(LeakRecording(30));
-           }) {
+Result Report(
+    std::vector<std::string> args,
+    RecordingOpener open =
+        [](const std::string&) -> absl::StatusOr<std::unique_ptr<Recording>> {
+      return std::unique_ptr<Recording>(LeakRecording(30));
+    }) {
   std::ostringstream out;
   std::ostringstream err;
   Result r;
@@ -85,8 +86,8 @@ TEST(ReportTest, SummarisesTheRunAndPutsTheTaskSupervisorOnTop) {
 TEST(ReportTest, SortedByMsgqPutsTheFetcherOnTop) {
   Result r = Report({"run.ovc", "--sort", "msgq", "--top", "2"});
   ASSERT_EQ(r.code, kReportOk) << r.err;
-  EXPECT_THAT(FirstRow(r), AllOf(StartsWith("<0.2.0>"), HasSubstr("fetcher"),
-                                 HasSubstr("1,800")));
+  EXPECT_THAT(FirstRow(r),
+              AllOf(StartsWith("<0.2.0>"), HasSubstr("fetcher"), HasSubstr("1,800")));
   EXPECT_THAT(r.out, HasSubstr("Top 2 of 105 processes by msgq"));
 }
 
@@ -107,8 +108,7 @@ TEST(ReportTest, AnAtPastTheEndShowsTheLastSampleWithANote) {
 TEST(ReportTest, FiltersAndShowsOneProcess) {
   Result filtered = Report({"run.ovc", "--filter", "task:run"});
   ASSERT_EQ(filtered.code, kReportOk);
-  EXPECT_THAT(filtered.out,
-              HasSubstr("2 processes matching \"task:run\" (of 105)"));
+  EXPECT_THAT(filtered.out, HasSubstr("2 processes matching \"task:run\" (of 105)"));
   Result one = Report({"run.ovc", "--pid", "2"});
   ASSERT_EQ(one.code, kReportOk);
   EXPECT_THAT(one.out, HasSubstr("Process <0.2.0> at 30s"));
@@ -123,9 +123,8 @@ TEST(ReportTest, CsvGivesExactBytesInTheSortedOrder) {
   ASSERT_EQ(r.code, kReportOk) << r.err;
   ASSERT_GE(r.lines.size(), 4u);
   EXPECT_THAT(r.lines[0], StartsWith("pid,name,registered,kind,status,memory,"));
-  EXPECT_THAT(r.lines[1],
-              StartsWith("3,Indexer.TaskSupervisor,true,task supervisor,"
-                         "waiting,30002000,30002000,30,30,30000000,0,0,"));
+  EXPECT_THAT(r.lines[1], StartsWith("3,Indexer.TaskSupervisor,true,task supervisor,"
+                                     "waiting,30002000,30002000,30,30,30000000,0,0,"));
   EXPECT_THAT(r.lines[2], StartsWith("1000,Task:run/1,false,task,waiting,5000000,"));
   EXPECT_THAT(r.lines[3], StartsWith("1001,"));
   EXPECT_THAT(r.out, Not(HasSubstr("Capture")));
@@ -156,7 +155,7 @@ TEST(ReportTest, ProfileShowsSendingDominatingTheFetcher) {
     if (absl::StartsWith(r.lines[at], "FUNCTION")) break;
   }
   ASSERT_LT(at + 4, r.lines.size());
-  EXPECT_EQ(r.lines[at],     "FUNCTION     CALLS       %  TIME (us)  us/CALL");
+  EXPECT_EQ(r.lines[at], "FUNCTION     CALLS       %  TIME (us)  us/CALL");
   EXPECT_EQ(r.lines[at + 1], "send/copy      300   90.00    270,000    900.0");
   EXPECT_EQ(r.lines[at + 2], "handle_call  3,000    5.00     15,000     5.00");
   EXPECT_EQ(r.lines[at + 3], "spawn          150    5.00     15,000    100.0");
@@ -164,8 +163,8 @@ TEST(ReportTest, ProfileShowsSendingDominatingTheFetcher) {
 }
 
 TEST(ReportTest, ProfileOfOneProcessOverAnInterval) {
-  Result r = Report({"run.ovc", "--profile", "--pid", "<0.2.0>", "--since", "20s",
-                  "--format", "csv"});
+  Result r = Report(
+      {"run.ovc", "--profile", "--pid", "<0.2.0>", "--since", "20s", "--format", "csv"});
   ASSERT_EQ(r.code, kReportOk) << r.err;
   ASSERT_GE(r.lines.size(), 3u);
   EXPECT_EQ(r.lines[0], "zone,calls,percent,total_ns,total_us,us_per_call");
@@ -213,37 +212,42 @@ TEST(ReportTest, ABadCommandLineIsOneLineAndExitsTwo) {
 }
 
 TEST(ReportTest, AnUnreadableCaptureExitsOne) {
-  Result r = Report({"gone.ovc"}, [](const std::string& path)
-                     -> absl::StatusOr<std::unique_ptr<Recording>> {
-    return absl::NotFoundError(path + ": No such file or directory");
-  });
+  Result r =
+      Report({"gone.ovc"},
+             [](const std::string& path) -> absl::StatusOr<std::unique_ptr<Recording>> {
+               return absl::NotFoundError(path + ": No such file or directory");
+             });
   EXPECT_EQ(r.code, kReportBadInput);
-  EXPECT_EQ(r.err, "overseer-report: cannot read gone.ovc: gone.ovc: No such "
-                   "file or directory\n");
+  EXPECT_EQ(r.err,
+            "overseer-report: cannot read gone.ovc: gone.ovc: No such "
+            "file or directory\n");
   EXPECT_THAT(r.out, IsEmpty());
 }
 
 TEST(ReportTest, ACaptureWithoutSamplesExitsOne) {
-  Result r = Report({"empty.ovc"}, [](const std::string&)
-                     -> absl::StatusOr<std::unique_ptr<Recording>> {
-    return std::unique_ptr<Recording>(new MemoryRecording(CaptureInfo{}));
-  });
+  Result r =
+      Report({"empty.ovc"},
+             [](const std::string&) -> absl::StatusOr<std::unique_ptr<Recording>> {
+               return std::unique_ptr<Recording>(new MemoryRecording(CaptureInfo{}));
+             });
   EXPECT_EQ(r.code, kReportBadInput);
   EXPECT_EQ(r.err, "overseer-report: empty.ovc holds no samples\n");
 }
 
 TEST(ReportTest, ADamagedTailIsReportedUpToTheDamageWithAWarning) {
-  Result r = Report({"cut.ovc", "--top", "1"}, [](const std::string&)
-                     -> absl::StatusOr<std::unique_ptr<Recording>> {
-    std::unique_ptr<MemoryRecording> rec = LeakRecording(12);
-    rec->SetStatus(absl::DataLossError("chunk at byte 48213 is cut short"));
-    return std::unique_ptr<Recording>(std::move(rec));
-  });
+  Result r =
+      Report({"cut.ovc", "--top", "1"},
+             [](const std::string&) -> absl::StatusOr<std::unique_ptr<Recording>> {
+               std::unique_ptr<MemoryRecording> rec = LeakRecording(12);
+               rec->SetStatus(absl::DataLossError("chunk at byte 48213 is cut short"));
+               return std::unique_ptr<Recording>(std::move(rec));
+             });
   EXPECT_EQ(r.code, kReportOk);
   EXPECT_THAT(r.out, HasSubstr("Run        12s, 13 samples"));
   EXPECT_THAT(FirstRow(r), HasSubstr("12.0 MB"));
-  EXPECT_EQ(r.err, "overseer-report: warning: cut.ovc is damaged, showing the "
-                   "13 samples before it: chunk at byte 48213 is cut short\n");
+  EXPECT_EQ(r.err,
+            "overseer-report: warning: cut.ovc is damaged, showing the "
+            "13 samples before it: chunk at byte 48213 is cut short\n");
 }
 
 }  // namespace

@@ -34,8 +34,7 @@ TEST(TextTableTest, CountsCharactersNotBytes) {
 }
 
 TEST(TruncateTest, NeverCutsInsideACharacter) {
-  EXPECT_EQ(Truncate("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 4),
-            "\xc3\xa9...");
+  EXPECT_EQ(Truncate("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 4), "\xc3\xa9...");
   EXPECT_EQ(Truncate("short", 10), "short");
   EXPECT_EQ(Truncate("abcdef", 2), "..");
   EXPECT_EQ(DisplayWidth("\xe2\x82\xac"), 1u);
