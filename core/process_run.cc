@@ -13,6 +13,7 @@ namespace overseer::internal {
 
 void RuntimeImpl::RunSlice(Pcb* p) {
   SetCurrentPcb(p);
+  bool more = false;
   {
     AccountScope scope(&p->own_, AccountScope::kExclusive);
     p->status_.store(ProcessStatus::kRunning, std::memory_order_relaxed);
@@ -46,7 +47,10 @@ void RuntimeImpl::RunSlice(Pcb* p) {
       SetCurrentPcb(nullptr);
       return;
     }
-    bool more = handled >= options_.slice_messages;
+    // A slice used up may leave queued work, even while waiting: a match
+    // for the wait may sit in the save queue already, with nothing incoming
+    // to wake the process again.
+    more = handled >= options_.slice_messages;
     p->status_.store(p->wait_.active ? ProcessStatus::kSuspended
                      : more          ? ProcessStatus::kRunnable
                                      : ProcessStatus::kWaiting,
@@ -57,7 +61,7 @@ void RuntimeImpl::RunSlice(Pcb* p) {
         std::memory_order_relaxed);
   }
   SetCurrentPcb(nullptr);
-  if (p->status_.load(std::memory_order_relaxed) == ProcessStatus::kRunnable) {
+  if (more) {
     scheduler_->Enqueue(p);  // still scheduled: back of the queue, fairly
     return;
   }
