@@ -248,9 +248,11 @@ void RuntimeImpl::EndProcess(Pcb* p, const ExitReason& reason) {
     links.clear();
     watchers.clear();
     watching.clear();
+    // Out of the table before waiters hear of it, so that what they see
+    // next (Find, process_count) agrees that it is gone.
+    Remove(p);
     for (auto& f : on_exit) f();
     on_exit.clear();
-    Remove(p);
   }
 }
 
