@@ -216,6 +216,22 @@ SystemSample StreamRecording::system_at(size_t index) const {
   return index < samples_.size() ? samples_[index].system : SystemSample{};
 }
 
+absl::Status StreamRecording::ApplyChunk(const StoredChunk& chunk,
+                                         bool keyframe,
+                                         const StringTableView& strings,
+                                         Snapshot* state) {
+  absl::StatusOr<std::string> raw =
+      DecodeChunkPayload(chunk.header, chunk.stored, chunk.offset);
+  if (!raw.ok()) return raw.status();
+  pb::Sample record;
+  if (!record.ParseFromString(*raw)) {
+    return DataLossAt(chunk.offset, "sample record malformed");
+  }
+  absl::Status s = ApplySample(record, keyframe, strings, state);
+  if (!s.ok()) return DataLossAt(chunk.offset, s.message());
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Snapshot> StreamRecording::SnapshotAt(size_t index) const {
   // Under the lock: pick a starting point and take what decoding needs.
   // Decoding itself runs unlocked, so Feed and other readers go on.
@@ -254,16 +270,9 @@ absl::StatusOr<Snapshot> StreamRecording::SnapshotAt(size_t index) const {
   }
   Snapshot state =
       own_base ? std::move(*base) : (base ? *base : Snapshot{});
-  pb::Sample record;
   for (const auto& [keyframe, chunk] : steps) {
-    absl::StatusOr<std::string> raw =
-        DecodeChunkPayload(chunk->header, chunk->stored, chunk->offset);
-    if (!raw.ok()) return raw.status();
-    if (!record.ParseFromString(*raw)) {
-      return DataLossAt(chunk->offset, "sample record malformed");
-    }
-    absl::Status s = ApplySample(record, keyframe, strings, &state);
-    if (!s.ok()) return DataLossAt(chunk->offset, s.message());
+    absl::Status s = ApplyChunk(*chunk, keyframe, strings, &state);
+    if (!s.ok()) return s;
   }
   auto result = std::make_shared<Snapshot>(std::move(state));
   {

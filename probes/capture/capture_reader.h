@@ -87,6 +87,10 @@ class StreamRecording final : public Recording {
     std::shared_ptr<Snapshot> snapshot;  // shared only under mu_
   };
 
+  // Decodes one sample chunk onto `state`; DataLoss at its offset.
+  static absl::Status ApplyChunk(const StoredChunk& chunk, bool keyframe,
+                                 const StringTableView& strings,
+                                 Snapshot* state);
   absl::Status HandleChunk(const Chunk& chunk) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status HandleSample(const Chunk& chunk, bool keyframe)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -95,10 +95,7 @@ absl::Status CaptureWriter::WriteSample(const Snapshot& snapshot) {
   absl::Status s =
       Emit(keyframe ? ChunkType::kKeyframe : ChunkType::kDelta, sample_);
   if (!s.ok()) return s;
-  pb::IndexEntry* entry = index_.add_samples();
-  entry->set_time_ns(snapshot.time_ns);
-  entry->set_offset(offset);
-  entry->set_keyframe(keyframe);
+  index_.push_back({snapshot.time_ns, offset, keyframe});
   since_keyframe_ = keyframe ? 0 : since_keyframe_ + 1;
   if (keyframe) {
     previous_ = snapshot;
@@ -122,10 +119,17 @@ absl::Status CaptureWriter::WriteEvents(absl::Span<const Event> events) {
 
 absl::Status CaptureWriter::Finish() {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
-  index_.set_sample_count(samples_written_.load());
-  index_.set_event_count(events_written_.load());
-  index_.set_string_count(strings_.size());
-  if (absl::Status s = Emit(ChunkType::kIndex, index_); !s.ok()) return s;
+  pb::Index index;
+  index.set_sample_count(samples_written_.load());
+  for (const IndexRow& row : index_) {
+    pb::IndexEntry* entry = index.add_samples();
+    entry->set_time_ns(row.time_ns);
+    entry->set_offset(row.offset);
+    entry->set_keyframe(row.keyframe);
+  }
+  index.set_event_count(events_written_.load());
+  index.set_string_count(strings_.size());
+  if (absl::Status s = Emit(ChunkType::kIndex, index); !s.ok()) return s;
   state_ = State::kClosed;
   return sink_->Close();
 }

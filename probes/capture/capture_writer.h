@@ -93,7 +93,12 @@ class CaptureWriter {
   Snapshot previous_;
   int since_keyframe_ = 0;
   capture::pb::Sample sample_;        // reused, so its allocations are too
-  capture::pb::Index index_;
+  struct IndexRow {
+    int64_t time_ns;
+    uint64_t offset;
+    bool keyframe;
+  };
+  std::vector<IndexRow> index_;  // compact until Finish encodes it
   std::string raw_;
   std::vector<uint8_t> chunk_;
 
