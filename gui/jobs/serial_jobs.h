@@ -20,6 +20,7 @@
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QFuture>
+#include <QMetaObject>
 #include <QObject>
 #include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
@@ -44,7 +45,8 @@ class SerialJobs {
   // Waits for the running job: its work may read what the owner keeps alive.
   ~SerialJobs() {
     waiting_.reset();
-    work_future_.waitForFinished();
+    QFuture<void> running = work_future_;
+    running.waitForFinished();
   }
 
   // Runs `work` after the running job, replacing any job still waiting.
@@ -68,7 +70,8 @@ class SerialJobs {
   // For tests and benchmarks; the GUI never calls it.
   void WaitForIdle() {
     while (busy()) {
-      work_future_.waitForFinished();
+      QFuture<void> running = work_future_;  // Finish may replace the member
+      running.waitForFinished();
       QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
     }
   }
@@ -84,16 +87,23 @@ class SerialJobs {
     Job job = std::move(*waiting_);
     waiting_.reset();
     running_ = true;
-    uint64_t id = job.id;
-    Done done = std::move(job.done);
-    work_future_ = QtConcurrent::run(std::move(job.work));
-    // The continuation is queued to context_'s thread; it never runs after
-    // the owner is gone, since Qt cancels continuations of a dead context.
-    work_future_.then(context_, [this, id, done = std::move(done)](Result result) {
-      running_ = false;
-      if (id >= dropped_below_) done(std::move(result));
-      if (waiting_.has_value() && !running_) StartWaiting();
-    });
+    // The result always comes back as a queued call, even when the work is
+    // done at once or stolen by a waiting thread, so `done` never runs
+    // inside Post. Qt drops the call if context_ is gone by then.
+    work_future_ = QtConcurrent::run(
+        [this, id = job.id, work = std::move(job.work), done = std::move(job.done),
+         context = context_] {
+          Result result = work();
+          QMetaObject::invokeMethod(
+              context, [this, id, done, result] { Finish(id, done, result); },
+              Qt::QueuedConnection);
+        });
+  }
+
+  void Finish(uint64_t id, const Done& done, Result result) {
+    running_ = false;
+    if (id >= dropped_below_) done(std::move(result));
+    if (waiting_.has_value() && !running_) StartWaiting();
   }
 
   QObject* const context_;
@@ -101,7 +111,7 @@ class SerialJobs {
   bool running_ = false;
   uint64_t next_id_ = 1;
   uint64_t dropped_below_ = 0;
-  QFuture<Result> work_future_;
+  QFuture<void> work_future_;
 };
 
 }  // namespace overseer

@@ -21,13 +21,16 @@ std::chrono::milliseconds MemorySession::refresh_interval() const {
 }
 
 void MemorySession::SetRefreshInterval(std::chrono::milliseconds interval) {
-  if (interval.count() <= 0 || interval.count() == interval_ms_.load()) return;
+  if (!options_.live || interval.count() <= 0 ||
+      interval.count() == interval_ms_.load()) {
+    return;
+  }
   interval_ms_.store(interval.count());
   emit ControlsChanged();
 }
 
 void MemorySession::SetPaused(bool paused) {
-  if (paused_.exchange(paused) == paused) return;
+  if (!options_.live || paused_.exchange(paused) == paused) return;
   emit ControlsChanged();
 }
 
