@@ -218,7 +218,7 @@ void RuntimeImpl::EndProcess(Pcb* p, const ExitReason& reason) {
   p->sched_.store(Pcb::kDead, std::memory_order_seq_cst);
   {
     AccountScope none(nullptr, AccountScope::kShared);
-    if (!name.empty()) Unregister(name);
+    if (!name.empty()) Unregister(name, p);
     Pid self(p);
     for (const Pid& l : links) {
       {

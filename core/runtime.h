@@ -104,6 +104,9 @@ class Runtime {
   // Sends an exit signal to `to` from outside the runtime.
   void Exit(const Pid& to, const ExitReason& reason);
 
+  // Gives `pid` the name: AlreadyExists if a live process has it or `pid`
+  // has a name already (one per process, as on the BEAM), NotFound if `pid`
+  // is gone. The name is freed when the process ends.
   absl::Status Register(std::string_view name, const Pid& pid);
   bool Unregister(std::string_view name);
   // The pid registered as `name`, or an empty Pid.

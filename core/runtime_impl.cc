@@ -93,27 +93,35 @@ absl::Status RuntimeImpl::Register(std::string_view name, const Pid& pid) {
   if (name.empty()) return absl::InvalidArgumentError("empty name");
   if (!pid.valid()) return absl::InvalidArgumentError("no process");
   AccountScope none(nullptr, AccountScope::kShared);
-  {
-    absl::MutexLock lock(&names_mu_);
-    auto it = names_.find(std::string(name));
-    if (it != names_.end() && it->second.pcb()->sched_.load() != Pcb::kDead) {
-      return absl::AlreadyExistsError(
-          absl::StrCat(std::string(name), " is already registered to ", it->second.ToString()));
-    }
-    names_[std::string(name)] = pid;
+  std::string key(name);
+  absl::MutexLock lock(&names_mu_);
+  auto it = names_.find(key);
+  if (it != names_.end() && it->second.pcb()->sched_.load() != Pcb::kDead) {
+    return absl::AlreadyExistsError(
+        absl::StrCat(key, " is already registered to ", it->second.ToString()));
   }
-  absl::MutexLock lock(&pid.pcb()->mu_);
-  pid.pcb()->name_ = std::string(name);
+  // Checked and set under the process's lock, so that its exit either sees
+  // the name (and frees it) or the name is refused.
+  Pcb* p = pid.pcb();
+  absl::MutexLock plock(&p->mu_);
+  if (p->dead_) return absl::NotFoundError(pid.ToString() + " is not alive");
+  if (!p->name_.empty()) {
+    return absl::AlreadyExistsError(
+        absl::StrCat(pid.ToString(), " is already registered as ", p->name_));
+  }
+  names_[key] = pid;
+  p->name_ = std::move(key);
   return absl::OkStatus();
 }
 
-bool RuntimeImpl::Unregister(std::string_view name) {
+bool RuntimeImpl::Unregister(std::string_view name, const Pcb* only) {
   AccountScope none(nullptr, AccountScope::kShared);
   Pid old;
   {
     absl::MutexLock lock(&names_mu_);
     auto it = names_.find(std::string(name));
     if (it == names_.end()) return false;
+    if (only != nullptr && it->second.pcb() != only) return false;
     old = std::move(it->second);
     names_.erase(it);
   }

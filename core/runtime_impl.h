@@ -61,8 +61,12 @@ class RuntimeImpl {
   void ForEach(absl::FunctionRef<void(Pcb&)> visit) const;
 
   // Names. Thread-safe.
+  // Fails if the name is taken by a live process, or if the process is
+  // gone or has a name already (a process has at most one, as on the BEAM).
   absl::Status Register(std::string_view name, const Pid& pid);
-  bool Unregister(std::string_view name);
+  // When `only` is given, unregisters `name` only if it names that process
+  // (a process that ends must not free a name registered again since).
+  bool Unregister(std::string_view name, const Pcb* only = nullptr);
   Pid Whereis(std::string_view name) const;
 
   // Moves an idle process to the run queue. Any thread.
