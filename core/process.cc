@@ -90,11 +90,15 @@ void ReplyTo(const From& from, absl::FunctionRef<Message()> make) {
 
 TimerRef StartTimer(Runtime& rt, const Pid& to, Message message,
                     absl::Duration delay) {
-  auto shared = std::make_shared<Message>(std::move(message));
-  uint64_t id = rt.impl().timers().Start(delay, [to, shared] {
+  // A pending timer belongs to the runtime, not to the process that set it,
+  // which may be gone when the timer fires or is dropped: nothing of it may
+  // be charged to that process (its account goes with it).
+  AccountScope none(nullptr, AccountScope::kShared);
+  auto shared = std::make_shared<Message>(message.Clone());
+  std::function<void()> fire = [to, shared] {
     Deliver(to, Envelope::Kind::kInfo, 0, [&] { return shared->Clone(); });
-  });
-  return TimerRef{id};
+  };
+  return TimerRef{rt.impl().timers().Start(delay, std::move(fire))};
 }
 
 absl::StatusOr<Pid> SpawnProcess(
@@ -176,11 +180,13 @@ void WaitAwaiter::await_suspend(std::coroutine_handle<> h) {
   w.request = request_;
   w.timeout_ref = NewRef();
   if (timeout_ != absl::InfiniteDuration()) {
+    AccountScope none(nullptr, AccountScope::kShared);  // see StartTimer
     Pid me(self_);
     uint64_t ref = w.timeout_ref;
-    w.timer = self_->rt_->timers().Start(timeout_, [me, ref] {
+    std::function<void()> fire = [me, ref] {
       Deliver(me, Envelope::Kind::kTimeout, ref, [] { return Message(); });
-    });
+    };
+    w.timer = self_->rt_->timers().Start(timeout_, std::move(fire));
   }
   self_->status_.store(ProcessStatus::kSuspended, std::memory_order_relaxed);
 }
