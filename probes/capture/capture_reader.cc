@@ -1,6 +1,7 @@
 #include "probes/capture/capture_reader.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -18,21 +19,6 @@ namespace {
 constexpr size_t kCacheSize = 2;
 
 }  // namespace
-
-// A sample chunk as it came off the stream, still compressed.
-struct StreamRecording::StoredChunk {
-  uint64_t offset = 0;
-  ChunkHeader header;
-  std::vector<uint8_t> stored;
-};
-
-struct StreamRecording::SampleEntry {
-  int64_t time_ns = 0;
-  SystemSample system;
-  bool keyframe = false;
-  size_t keyframe_index = 0;  // the sample to start decoding from
-  std::shared_ptr<const StoredChunk> chunk;
-};
 
 StreamRecording::StreamRecording() = default;
 StreamRecording::~StreamRecording() = default;
@@ -59,7 +45,20 @@ absl::Status StreamRecording::Feed(absl::Span<const uint8_t> bytes) {
 
 absl::Status StreamRecording::HandleChunk(const Chunk& chunk) {
   const auto type = static_cast<ChunkType>(chunk.header.type);
-  if (complete_) return DataLossAt(chunk.offset, "data after the end index");
+  if (complete_) return DataLossAt(chunk.offset, "data after the end chunk");
+  if (index_offset_.has_value()) {
+    if (type != ChunkType::kEnd) {
+      return DataLossAt(chunk.offset, "data after the end index");
+    }
+    const auto end = EncodeEndChunk(*index_offset_);
+    if (chunk.header.flags != 0 ||
+        !std::equal(chunk.stored.begin(), chunk.stored.end(),
+                    end.begin() + kChunkHeaderSize, end.end())) {
+      return DataLossAt(chunk.offset, "end chunk does not point at the index");
+    }
+    complete_ = true;
+    return absl::OkStatus();
+  }
   if (!have_info_ && type != ChunkType::kCaptureInfo) {
     return DataLossAt(chunk.offset,
                       absl::StrCat("stream starts with a ",
@@ -84,6 +83,8 @@ absl::Status StreamRecording::HandleChunk(const Chunk& chunk) {
     case ChunkType::kDelta: return HandleSample(chunk, false);
     case ChunkType::kEvents: return HandleEvents(chunk);
     case ChunkType::kIndex: return HandleIndex(chunk);
+    case ChunkType::kEnd:
+      return DataLossAt(chunk.offset, "end chunk without an index before it");
   }
   return absl::OkStatus();  // a chunk type of a later revision: skipped
 }
@@ -101,19 +102,32 @@ absl::Status StreamRecording::HandleSample(const Chunk& chunk, bool keyframe) {
     return DataLossAt(chunk.offset, "sample time goes backwards");
   }
   for (std::string& s : head->new_strings) strings_.Add(std::move(s));
+  // The reader's buffer moves on: keep a private copy of the payload.
+  auto copy = std::make_shared<const std::vector<uint8_t>>(chunk.stored.begin(),
+                                                           chunk.stored.end());
+  Chunk kept = chunk;
+  kept.stored = absl::MakeConstSpan(*copy);
+  AddSample(kept, keyframe, head->time_ns, std::move(head->system),
+            std::move(copy));
+  return absl::OkStatus();
+}
+
+void StreamRecording::AddSample(
+    const Chunk& chunk, bool keyframe, int64_t time_ns, SystemSample system,
+    std::shared_ptr<const std::vector<uint8_t>> owner) {
   auto stored = std::make_shared<StoredChunk>();
   stored->offset = chunk.offset;
   stored->header = chunk.header;
-  stored->stored.assign(chunk.stored.begin(), chunk.stored.end());
+  stored->stored = chunk.stored;
+  stored->owner = std::move(owner);
   SampleEntry entry;
-  entry.time_ns = head->time_ns;
-  entry.system = std::move(head->system);
+  entry.time_ns = time_ns;
+  entry.system = std::move(system);
   entry.keyframe = keyframe;
   entry.keyframe_index =
       keyframe ? samples_.size() : samples_.back().keyframe_index;
   entry.chunk = std::move(stored);
   samples_.push_back(std::move(entry));
-  return absl::OkStatus();
 }
 
 absl::Status StreamRecording::HandleEvents(const Chunk& chunk) {
@@ -153,12 +167,18 @@ absl::Status StreamRecording::HandleIndex(const Chunk& chunk) {
   bool agrees = index.sample_count() == samples_.size() &&
                 index.samples_size() == static_cast<int>(samples_.size()) &&
                 index.event_count() == event_count_ &&
-                index.string_count() == strings_.size();
+                index.string_count() == strings_.size() &&
+                static_cast<size_t>(index.strings_size()) + 1 == strings_.size();
   for (size_t i = 0; agrees && i < samples_.size(); ++i) {
     const pb::IndexEntry& e = index.samples(static_cast<int>(i));
     agrees = e.time_ns() == samples_[i].time_ns &&
              e.offset() == samples_[i].chunk->offset &&
-             e.keyframe() == samples_[i].keyframe;
+             e.keyframe() == samples_[i].keyframe &&
+             DecodeRecord(e.system()) == samples_[i].system;
+  }
+  const StringTableView strings = strings_.View();
+  for (int i = 0; agrees && i < index.strings_size(); ++i) {
+    agrees = *strings.Find(static_cast<uint32_t>(i + 1)) == index.strings(i);
   }
   if (!agrees) {
     return DataLossAt(chunk.offset, absl::StrCat(
@@ -166,7 +186,7 @@ absl::Status StreamRecording::HandleIndex(const Chunk& chunk) {
         index.event_count(), " events; the stream holds ", samples_.size(),
         " and ", event_count_, ", or they differ"));
   }
-  complete_ = true;
+  index_offset_ = chunk.offset;
   return absl::OkStatus();
 }
 
@@ -237,6 +257,7 @@ absl::StatusOr<Snapshot> StreamRecording::SnapshotAt(size_t index) const {
   // Decoding itself runs unlocked, so Feed and other readers go on.
   std::shared_ptr<Snapshot> base;
   bool own_base = false;
+  int64_t listed_time = 0;
   std::vector<std::pair<bool, std::shared_ptr<const StoredChunk>>> steps;
   StringTableView strings;
   {
@@ -267,12 +288,18 @@ absl::StatusOr<Snapshot> StreamRecording::SnapshotAt(size_t index) const {
       steps.emplace_back(samples_[i].keyframe, samples_[i].chunk);
     }
     strings = strings_.View();
+    listed_time = samples_[index].time_ns;
   }
   Snapshot state =
       own_base ? std::move(*base) : (base ? *base : Snapshot{});
   for (const auto& [keyframe, chunk] : steps) {
     absl::Status s = ApplyChunk(*chunk, keyframe, strings, &state);
     if (!s.ok()) return s;
+  }
+  // Sample times come from the end index when a file is loaded through it.
+  if (state.time_ns != listed_time) {
+    return DataLossAt(steps.back().second->offset,
+                      "sample time disagrees with the end index");
   }
   auto result = std::make_shared<Snapshot>(std::move(state));
   {

@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
+#include "probes/capture/capture.pb.h"
 #include "probes/capture/chunk_reader.h"
 #include "probes/capture/string_table.h"
 #include "probes/model/recording.h"
@@ -45,6 +47,12 @@ namespace overseer {
 // Recording whose status() is DataLoss naming the byte offset.
 absl::StatusOr<std::unique_ptr<Recording>> OpenCaptureFile(
     const std::string& path);
+
+// The same for a whole capture already in memory (`bytes` is the stream from
+// its first byte). A finished capture is loaded through its end index,
+// without decompressing every sample; any other is scanned.
+absl::StatusOr<std::unique_ptr<Recording>> OpenCaptureBytes(
+    std::vector<uint8_t> bytes);
 
 class StreamRecording final : public Recording {
  public:
@@ -64,7 +72,7 @@ class StreamRecording final : public Recording {
   // it stops. Returns status(). Thread-safe.
   absl::Status EndOfStream();
 
-  // True once the end index arrived (the writer finished cleanly).
+  // True once the end index and end chunk arrived (the writer finished).
   bool complete() const;
 
   // Bytes of the stream fed so far.
@@ -80,8 +88,21 @@ class StreamRecording final : public Recording {
   absl::Status status() const override;
 
  private:
-  struct StoredChunk;
-  struct SampleEntry;
+  // A sample chunk as it came off the stream, still compressed. `stored`
+  // points into `owner`: a copy of the chunk, or a whole file loaded at once.
+  struct StoredChunk {
+    uint64_t offset = 0;
+    ChunkHeader header;
+    std::shared_ptr<const std::vector<uint8_t>> owner;
+    absl::Span<const uint8_t> stored;
+  };
+  struct SampleEntry {
+    int64_t time_ns = 0;
+    SystemSample system;
+    bool keyframe = false;
+    size_t keyframe_index = 0;  // the sample to start decoding from
+    std::shared_ptr<const StoredChunk> chunk;
+  };
   struct CachedSnapshot {
     size_t index = 0;
     std::shared_ptr<Snapshot> snapshot;  // shared only under mu_
@@ -96,12 +117,28 @@ class StreamRecording final : public Recording {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status HandleEvents(const Chunk& chunk) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status HandleIndex(const Chunk& chunk) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Lists a sample whose chunk.stored lives in `owner`.
+  void AddSample(const Chunk& chunk, bool keyframe, int64_t time_ns,
+                 SystemSample system,
+                 std::shared_ptr<const std::vector<uint8_t>> owner)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Loads a whole finished capture through its end index, without
+  // decompressing the samples. False when the file has no usable index (the
+  // caller then scans it); the recording is then in an unspecified state.
+  bool LoadIndexed(std::shared_ptr<const std::vector<uint8_t>> file);
+  bool LoadChunksIndexed(absl::Span<const uint8_t> bytes,
+                         const capture::pb::Index& index, uint64_t index_offset,
+                         const std::shared_ptr<const std::vector<uint8_t>>& file)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  friend absl::StatusOr<std::unique_ptr<Recording>> OpenCaptureBytes(
+      std::vector<uint8_t> bytes);
 
   mutable absl::Mutex mu_;
   ChunkReader reader_ ABSL_GUARDED_BY(mu_);
   uint64_t bytes_fed_ ABSL_GUARDED_BY(mu_) = 0;
   bool have_info_ ABSL_GUARDED_BY(mu_) = false;
-  bool complete_ ABSL_GUARDED_BY(mu_) = false;
+  bool complete_ ABSL_GUARDED_BY(mu_) = false;  // the end chunk arrived
+  std::optional<uint64_t> index_offset_ ABSL_GUARDED_BY(mu_);
   bool ended_ ABSL_GUARDED_BY(mu_) = false;
   CaptureInfo info_ ABSL_GUARDED_BY(mu_);
   std::vector<SampleEntry> samples_ ABSL_GUARDED_BY(mu_);

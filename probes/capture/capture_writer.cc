@@ -44,18 +44,22 @@ absl::Status CaptureWriter::WriteBytes(absl::Span<const uint8_t> bytes) {
   return absl::OkStatus();
 }
 
-absl::Status CaptureWriter::Emit(ChunkType type,
-                                 const google::protobuf::MessageLite& record) {
+absl::Status CaptureWriter::AppendChunk(
+    ChunkType type, const google::protobuf::MessageLite& record) {
   raw_.clear();
   if (!record.AppendToString(&raw_)) {
     return absl::InternalError("record does not serialise");
   }
-  chunk_.clear();
-  absl::Status s = encoder_.Encode(
+  return encoder_.Encode(
       type, absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(raw_.data()),
                                 raw_.size()),
       &chunk_);
-  if (!s.ok()) return s;
+}
+
+absl::Status CaptureWriter::Emit(ChunkType type,
+                                 const google::protobuf::MessageLite& record) {
+  chunk_.clear();
+  if (absl::Status s = AppendChunk(type, record); !s.ok()) return s;
   // One Write per chunk: the OS gets each chunk whole, as soon as it exists.
   return WriteBytes(chunk_);
 }
@@ -95,7 +99,7 @@ absl::Status CaptureWriter::WriteSample(const Snapshot& snapshot) {
   absl::Status s =
       Emit(keyframe ? ChunkType::kKeyframe : ChunkType::kDelta, sample_);
   if (!s.ok()) return s;
-  index_.push_back({snapshot.time_ns, offset, keyframe});
+  index_.push_back({snapshot.time_ns, offset, keyframe, snapshot.system});
   since_keyframe_ = keyframe ? 0 : since_keyframe_ + 1;
   if (keyframe) {
     previous_ = snapshot;
@@ -126,10 +130,21 @@ absl::Status CaptureWriter::Finish() {
     entry->set_time_ns(row.time_ns);
     entry->set_offset(row.offset);
     entry->set_keyframe(row.keyframe);
+    EncodeRecord(row.system, entry->mutable_system());
   }
   index.set_event_count(events_written_.load());
   index.set_string_count(strings_.size());
-  if (absl::Status s = Emit(ChunkType::kIndex, index); !s.ok()) return s;
+  for (std::string& str : strings_.AllStrings()) {
+    index.add_strings(std::move(str));
+  }
+  const uint64_t index_offset = bytes_written_.load();
+  chunk_.clear();
+  if (absl::Status s = AppendChunk(ChunkType::kIndex, index); !s.ok()) {
+    return s;
+  }
+  const auto end = EncodeEndChunk(index_offset);
+  chunk_.insert(chunk_.end(), end.begin(), end.end());
+  if (absl::Status s = WriteBytes(chunk_); !s.ok()) return s;
   state_ = State::kClosed;
   return sink_->Close();
 }

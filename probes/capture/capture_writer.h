@@ -68,7 +68,8 @@ class CaptureWriter {
   // Writes a batch of events (nothing for an empty batch). Same errors.
   absl::Status WriteEvents(absl::Span<const Event> events);
 
-  // Writes the end index and closes the sink. Later calls fail.
+  // Writes the end index (and the end chunk that locates it) in one Write,
+  // then closes the sink. Later calls fail.
   absl::Status Finish();
 
   uint64_t samples_written() const { return samples_written_.load(); }
@@ -80,6 +81,9 @@ class CaptureWriter {
   enum class State { kNew, kOpen, kClosed, kFailed };
 
   absl::Status CheckOpen() const;
+  // Appends a chunk carrying `record` to chunk_.
+  absl::Status AppendChunk(ChunkType type,
+                           const google::protobuf::MessageLite& record);
   absl::Status Emit(ChunkType type, const google::protobuf::MessageLite& record);
   absl::Status WriteBytes(absl::Span<const uint8_t> bytes);
 
@@ -97,6 +101,7 @@ class CaptureWriter {
     int64_t time_ns;
     uint64_t offset;
     bool keyframe;
+    SystemSample system;
   };
   std::vector<IndexRow> index_;  // compact until Finish encodes it
   std::string raw_;

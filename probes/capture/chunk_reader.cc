@@ -5,6 +5,20 @@
 #include "probes/capture/crc32c.h"
 
 namespace overseer {
+namespace {
+
+// `whole` is one chunk, header and stored payload.
+absl::Status CheckChunkCrc(absl::Span<const uint8_t> whole, uint64_t offset) {
+  const ChunkHeader h = DecodeChunkHeader(whole);
+  const uint32_t crc = Crc32cExtend(Crc32c(whole.subspan(0, 12)),
+                                    whole.subspan(kChunkHeaderSize));
+  if (crc == h.crc) return absl::OkStatus();
+  return DataLossAt(offset, absl::StrFormat("%s chunk checksum mismatch "
+                                            "(stored 0x%08x, computed 0x%08x)",
+                                            ChunkTypeName(h.type), h.crc, crc));
+}
+
+}  // namespace
 
 void ChunkReader::Append(absl::Span<const uint8_t> bytes) {
   // Drop what was handed out once it is most of the buffer, so memory stays
@@ -45,21 +59,33 @@ absl::StatusOr<bool> ChunkReader::Next(Chunk* chunk) {
   if (!status_.ok()) return status_;
   const size_t total = kChunkHeaderSize + h.stored_size;
   if (pending.size() < total) return false;
-  const auto stored = pending.subspan(kChunkHeaderSize, h.stored_size);
-  const uint32_t crc = Crc32cExtend(Crc32c(pending.subspan(0, 12)), stored);
-  if (crc != h.crc) {
-    status_ = DataLossAt(
-        consumed_, absl::StrFormat("%s chunk checksum mismatch (stored "
-                                   "0x%08x, computed 0x%08x)",
-                                   ChunkTypeName(h.type), h.crc, crc));
-    return status_;
-  }
+  status_ = CheckChunkCrc(pending.subspan(0, total), consumed_);
+  if (!status_.ok()) return status_;
   chunk->offset = consumed_;
   chunk->header = h;
-  chunk->stored = stored;
+  chunk->stored = pending.subspan(kChunkHeaderSize, h.stored_size);
   pos_ += total;
   consumed_ += total;
   return true;
+}
+
+absl::StatusOr<Chunk> ReadChunkAt(absl::Span<const uint8_t> bytes,
+                                  uint64_t offset) {
+  if (offset > bytes.size() || bytes.size() - offset < kChunkHeaderSize) {
+    return DataLossAt(offset, "chunk header cut short");
+  }
+  const auto rest = bytes.subspan(offset);
+  Chunk chunk;
+  chunk.offset = offset;
+  chunk.header = DecodeChunkHeader(rest);
+  absl::Status s = ValidateChunkHeader(chunk.header, offset);
+  if (!s.ok()) return s;
+  const size_t total = kChunkHeaderSize + chunk.header.stored_size;
+  if (rest.size() < total) return DataLossAt(offset, "chunk cut short");
+  s = CheckChunkCrc(rest.subspan(0, total), offset);
+  if (!s.ok()) return s;
+  chunk.stored = rest.subspan(kChunkHeaderSize, chunk.header.stored_size);
+  return chunk;
 }
 
 absl::Status ChunkReader::Finish() const {

@@ -35,6 +35,13 @@ struct Chunk {
   absl::Span<const uint8_t> stored;
 };
 
+// Frames the chunk that starts at `offset` of a whole stream held in memory
+// (`bytes` starts at stream offset 0): checks its header and checksum.
+// Errors: DataLoss at `offset` (damaged, or cut short by the end of `bytes`).
+// Thread-safe (pure); the chunk points into `bytes`.
+absl::StatusOr<Chunk> ReadChunkAt(absl::Span<const uint8_t> bytes,
+                                  uint64_t offset);
+
 // Thread contract: owner only (callers serialise).
 class ChunkReader {
  public:

@@ -104,6 +104,38 @@ absl::Status ValidateChunkHeader(const ChunkHeader& h, uint64_t offset) {
   return absl::OkStatus();
 }
 
+std::array<uint8_t, kEndChunkSize> EncodeEndChunk(uint64_t index_offset) {
+  std::array<uint8_t, 8> payload{};
+  for (int i = 0; i < 8; ++i) {
+    payload[i] = static_cast<uint8_t>(index_offset >> (8 * i));
+  }
+  ChunkHeader h;
+  h.type = static_cast<uint8_t>(ChunkType::kEnd);
+  h.stored_size = h.raw_size = 8;
+  h.crc = ChunkCrc(h, payload);
+  const auto header = EncodeChunkHeader(h);
+  std::array<uint8_t, kEndChunkSize> out{};
+  std::copy(header.begin(), header.end(), out.begin());
+  std::copy(payload.begin(), payload.end(), out.begin() + kChunkHeaderSize);
+  return out;
+}
+
+absl::StatusOr<uint64_t> DecodeEndChunk(absl::Span<const uint8_t> bytes,
+                                        uint64_t offset) {
+  const ChunkHeader h = DecodeChunkHeader(bytes);
+  if (h.type != static_cast<uint8_t>(ChunkType::kEnd) || h.flags != 0 ||
+      h.reserved != 0 || h.stored_size != 8 || h.raw_size != 8) {
+    return DataLossAt(offset, "not a well-formed end chunk");
+  }
+  const auto payload = bytes.subspan(kChunkHeaderSize, 8);
+  if (ChunkCrc(h, payload) != h.crc) {
+    return DataLossAt(offset, "end chunk checksum mismatch");
+  }
+  uint64_t index_offset = 0;
+  for (int i = 7; i >= 0; --i) index_offset = index_offset << 8 | payload[i];
+  return index_offset;
+}
+
 absl::Status DataLossAt(uint64_t offset, absl::string_view what) {
   return absl::DataLossError(
       absl::StrCat("capture damaged at byte offset ", offset, ": ", what));
@@ -116,6 +148,7 @@ std::string ChunkTypeName(uint8_t type) {
     case ChunkType::kDelta: return "delta";
     case ChunkType::kEvents: return "events";
     case ChunkType::kIndex: return "index";
+    case ChunkType::kEnd: return "end";
   }
   return absl::StrCat("unknown (", type, ")");
 }

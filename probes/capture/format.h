@@ -46,8 +46,13 @@ enum class ChunkType : uint8_t {
   kKeyframe = 2,     // a whole sample
   kDelta = 3,        // what changed since the previous sample
   kEvents = 4,       // a batch of events
-  kIndex = 5,        // the end-of-capture index; last chunk of a clean close
+  kIndex = 5,        // the end-of-capture index, written by a clean close
+  kEnd = 6,          // right after the index: where the index starts
 };
+
+// The end chunk is a fixed 24 bytes (header + the index chunk's offset as a
+// u64, uncompressed) so that a reader can find the index from the end.
+inline constexpr size_t kEndChunkSize = kChunkHeaderSize + 8;
 
 // Chunk flag bits; the others are reserved and must be zero.
 inline constexpr uint8_t kChunkFlagZstd = 0x01;  // payload is one zstd frame
@@ -95,6 +100,15 @@ uint32_t ChunkCrc(const ChunkHeader& h, absl::Span<const uint8_t> payload);
 // Checks a decoded header's sizes and flags, before its payload is read.
 // Returns DataLoss at `offset` (the header's position in the stream).
 absl::Status ValidateChunkHeader(const ChunkHeader& h, uint64_t offset);
+
+// The end chunk pointing at the index chunk at `index_offset`.
+std::array<uint8_t, kEndChunkSize> EncodeEndChunk(uint64_t index_offset);
+
+// The index offset an end chunk carries, after checking its header and
+// checksum. Errors: DataLoss at `offset` (where the end chunk starts).
+// Requires bytes.size() >= kEndChunkSize.
+absl::StatusOr<uint64_t> DecodeEndChunk(absl::Span<const uint8_t> bytes,
+                                        uint64_t offset);
 
 // A DataLoss status whose message names the byte offset where the damage is:
 // "capture damaged at byte offset <offset>: <what>".

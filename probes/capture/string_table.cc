@@ -18,6 +18,12 @@ std::vector<std::string> StringInterner::TakeNew() {
   return out;
 }
 
+std::vector<std::string> StringInterner::AllStrings() const {
+  std::vector<std::string> out(ids_.size());
+  for (const auto& [s, id] : ids_) out[id - 1] = s;
+  return out;
+}
+
 const std::string* StringTableView::Find(uint32_t id) const {
   if (id >= count_) return nullptr;
   return &(*blocks_[id / kStringBlockSize])[id % kStringBlockSize];

@@ -32,6 +32,9 @@ class StringInterner {
   // Strings that got an id since the last call, in id order.
   std::vector<std::string> TakeNew();
 
+  // Every string from id 1 on, in id order (for the end index).
+  std::vector<std::string> AllStrings() const;
+
   // Number of ids assigned, the empty string's included.
   size_t size() const { return ids_.size() + 1; }
 

@@ -115,6 +115,29 @@ TEST(CaptureDamageTest, AFlippedByteIsCaughtByTheChecksumOfItsChunk) {
   }
 }
 
+// A whole damaged file opened at once (the indexed load refuses it and the
+// scan takes over) reports what a stream fed the same bytes reports.
+TEST(CaptureDamageTest, OpeningDamagedBytesAgreesWithFeedingThem) {
+  const WrittenRun& run = SmallRun();
+  const std::vector<uint64_t> bounds = ChunkBoundaries(run.bytes);
+  for (size_t k = 0; k + 1 < bounds.size(); ++k) {
+    for (bool cut : {false, true}) {
+      SCOPED_TRACE(absl::StrCat(cut ? "cut" : "flip", " in chunk at ", bounds[k]));
+      std::vector<uint8_t> bytes = run.bytes;
+      if (cut) {
+        bytes.resize(bounds[k] + 5);
+      } else {
+        bytes[(bounds[k] + bounds[k + 1]) / 2] ^= 0x04;
+      }
+      absl::StatusOr<std::unique_ptr<Recording>> opened = OpenCaptureBytes(bytes);
+      ASSERT_TRUE(opened.ok()) << opened.status();
+      ExpectDataLossAt((*opened)->status(), bounds[k]);
+      EXPECT_EQ((*opened)->status(), Decode(bytes)->status());
+      EXPECT_EQ((*opened)->sample_count(), SamplesBefore(run, bounds[k]));
+    }
+  }
+}
+
 TEST(CaptureDamageTest, AnUnfinishedCaptureOpensWithAllItsSamples) {
   const WrittenRun run =
       WriteRun({.processes = 30, .seed = 2}, 5, {}, /*finish=*/false);

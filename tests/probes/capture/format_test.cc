@@ -91,6 +91,33 @@ TEST(ChunkHeaderTest, OversizedOrUnknownFlagsAreDataLoss) {
             absl::StatusCode::kDataLoss);
 }
 
+TEST(EndChunkTest, CarriesTheIndexOffsetAndRefusesDamage) {
+  auto end = EncodeEndChunk(0x0102030405060708ull);
+  EXPECT_EQ(end[0], static_cast<uint8_t>(ChunkType::kEnd));
+  absl::StatusOr<uint64_t> offset = DecodeEndChunk(end, 100);
+  ASSERT_TRUE(offset.ok()) << offset.status();
+  EXPECT_EQ(*offset, 0x0102030405060708ull);
+  end[20] ^= 1;
+  const absl::Status s = DecodeEndChunk(end, 100).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(s.message().find("byte offset 100"), absl::string_view::npos);
+}
+
+TEST(ChunkReaderTest, ReadChunkAtFramesOneChunkOfAWholeStream) {
+  const auto header = EncodeFileHeader();
+  std::vector<uint8_t> stream(header.begin(), header.end());
+  ChunkEncoder encoder(3);
+  ASSERT_TRUE(encoder.Encode(ChunkType::kEvents, Bytes("abc"), &stream).ok());
+  absl::StatusOr<Chunk> chunk = ReadChunkAt(stream, kFileHeaderSize);
+  ASSERT_TRUE(chunk.ok()) << chunk.status();
+  EXPECT_EQ(chunk->stored.size(), 3u);
+  EXPECT_EQ(ReadChunkAt(stream, kFileHeaderSize + 1).status().code(),
+            absl::StatusCode::kDataLoss);
+  stream.pop_back();
+  EXPECT_EQ(ReadChunkAt(stream, kFileHeaderSize).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
 TEST(ChunkCodecTest, CompressedAndStoredChunksDecodeToTheirRecord) {
   const std::string record(5000, 'a');  // compresses well
   const std::string tiny = "xy";        // stored as is
