@@ -24,7 +24,7 @@ std::string FormatDuration(int64_t ns) {
   if (ns < kMs) return absl::StrFormat("%.3gms", static_cast<double>(ns) / kMs);
   if (ns < kS) return absl::StrCat(ns / kMs, "ms");
   if (ns < 10 * kS && ns % kS != 0) {
-    return absl::StrFormat("%.1fs", static_cast<double>(ns / kMs) / 1000.0);
+    return absl::StrFormat("%.1fs", static_cast<double>(ns) / kS);
   }
   if (ns < kMin) return absl::StrCat(ns / kS, "s");
   if (ns < kHour) {

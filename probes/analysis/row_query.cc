@@ -130,10 +130,11 @@ void SortText(const std::vector<ProcessRow>& rows, SortKey key, bool descending,
 
 bool ContainsLower(std::string_view haystack, std::string_view lower_needle) {
   if (lower_needle.size() > haystack.size()) return false;
-  auto it = std::search(haystack.begin(), haystack.end(), lower_needle.begin(),
-                        lower_needle.end(), [](char a, char b) {
-                          return absl::ascii_tolower(static_cast<unsigned char>(a)) == b;
-                        });
+  const auto* it =
+      std::search(haystack.begin(), haystack.end(), lower_needle.begin(),
+                  lower_needle.end(), [](char a, char b) {
+                    return absl::ascii_tolower(static_cast<unsigned char>(a)) == b;
+                  });
   return it != haystack.end();
 }
 

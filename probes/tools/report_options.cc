@@ -1,5 +1,8 @@
 #include "probes/tools/report_options.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -69,10 +72,8 @@ absl::Status ApplyValue(const std::string& flag, const std::string& value,
 bool TakesValue(const std::string& flag) {
   static const char* const kFlags[] = {"--top",    "--sort", "--at",     "--since",
                                        "--format", "--pid",  "--filter", "--rate-span"};
-  for (const char* f : kFlags) {
-    if (flag == f) return true;
-  }
-  return false;
+  return std::any_of(std::begin(kFlags), std::end(kFlags),
+                     [&](const char* f) { return flag == f; });
 }
 
 // Reads "--export chrome-trace OUT.json" starting at args[i] == "--export".

@@ -1,0 +1,152 @@
+#include "probes/tools/capture_options.h"
+
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace overseer {
+namespace {
+
+absl::Status Bad(absl::string_view what) {
+  return absl::InvalidArgumentError(std::string(what));
+}
+
+absl::StatusOr<absl::Duration> ParsePositiveDuration(absl::string_view flag,
+                                                     const std::string& text) {
+  absl::Duration d;
+  if (!absl::ParseDuration(text, &d) || d <= absl::ZeroDuration() ||
+      d == absl::InfiniteDuration()) {
+    return Bad(absl::StrCat(flag, " wants a positive duration like 30s, ",
+                            "100ms or 2m, not '", text, "'"));
+  }
+  return d;
+}
+
+// Reads a flag's value: "--flag=value" or "--flag value".
+absl::StatusOr<std::string> TakeValue(const std::vector<std::string>& args,
+                                      size_t& i, absl::string_view flag) {
+  const std::string& arg = args[i];
+  if (arg.size() > flag.size() && arg[flag.size()] == '=') {
+    return arg.substr(flag.size() + 1);
+  }
+  if (i + 1 >= args.size()) return Bad(absl::StrCat(flag, " needs a value"));
+  return args[++i];
+}
+
+bool IsFlag(const std::string& arg, absl::string_view flag) {
+  return arg == flag || (absl::StartsWith(arg, flag) && arg.size() > flag.size() &&
+                         arg[flag.size()] == '=');
+}
+
+absl::Status Check(const CaptureToolOptions& o, int modes) {
+  if (modes > 1) {
+    return Bad("choose one of --launch, --attach and --list");
+  }
+  if (o.mode == CaptureToolOptions::Mode::kHelp || o.mode == CaptureToolOptions::Mode::kList) {
+    return absl::OkStatus();
+  }
+  if (o.mode == CaptureToolOptions::Mode::kLaunch && o.command.empty()) {
+    return Bad("--launch needs a command after it: --launch -- CMD ARGS...");
+  }
+  if (o.out.empty()) return Bad("missing --out FILE: where to write the capture");
+  if (!o.token.empty() && o.mode != CaptureToolOptions::Mode::kAttach) {
+    return Bad("--token goes with --attach");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<CaptureToolOptions> ParseCaptureArgs(
+    const std::vector<std::string>& args) {
+  CaptureToolOptions o;
+  int modes = 0;
+  bool help = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--launch") {
+      o.mode = CaptureToolOptions::Mode::kLaunch;
+      ++modes;
+      // Everything after it (past an optional "--") is the command.
+      size_t first = i + 1;
+      if (first < args.size() && args[first] == "--") ++first;
+      o.command.assign(args.begin() + static_cast<long>(first), args.end());
+      break;
+    }
+    absl::StatusOr<std::string> value;
+    if (arg == "--help" || arg == "-h") {
+      help = true;
+    } else if (arg == "--list") {
+      o.mode = CaptureToolOptions::Mode::kList;
+      ++modes;
+    } else if (arg == "--quiet" || arg == "-q") {
+      o.quiet = true;
+    } else if (IsFlag(arg, "--attach")) {
+      if (!(value = TakeValue(args, i, "--attach")).ok()) return value.status();
+      if (value->empty()) return Bad("--attach needs an endpoint");
+      o.mode = CaptureToolOptions::Mode::kAttach;
+      o.endpoint = *value;
+      ++modes;
+    } else if (IsFlag(arg, "--token")) {
+      if (!(value = TakeValue(args, i, "--token")).ok()) return value.status();
+      o.token = *value;
+    } else if (IsFlag(arg, "--out") || arg == "-o") {
+      if (!(value = TakeValue(args, i, arg == "-o" ? "-o" : "--out")).ok()) {
+        return value.status();
+      }
+      if (value->empty()) return Bad("--out needs a file name");
+      o.out = *value;
+    } else if (IsFlag(arg, "--duration") || IsFlag(arg, "--interval") ||
+               IsFlag(arg, "--wait")) {
+      const std::string flag = arg.substr(0, arg.find('='));
+      if (!(value = TakeValue(args, i, flag)).ok()) return value.status();
+      absl::StatusOr<absl::Duration> d = ParsePositiveDuration(flag, *value);
+      if (!d.ok()) return d.status();
+      if (flag == "--duration") o.duration = *d;
+      if (flag == "--interval") o.interval = *d;
+      if (flag == "--wait") o.wait = *d;
+    } else {
+      return Bad(absl::StrCat("unknown argument '", arg, "'"));
+    }
+  }
+  if (help) {
+    o.mode = CaptureToolOptions::Mode::kHelp;
+    return o;
+  }
+  if (modes == 0) {
+    return Bad("nothing to do: give --launch -- CMD..., --attach ENDPOINT or --list");
+  }
+  if (absl::Status s = Check(o, modes); !s.ok()) return s;
+  return o;
+}
+
+std::string CaptureUsage() {
+  return R"(usage:
+  overseer-capture --out FILE [options] --launch -- CMD ARGS...
+  overseer-capture --out FILE [options] --attach ENDPOINT [--token TOKEN]
+  overseer-capture --list
+
+Records a program that uses the Overseer runtime into a capture file, through
+its live attach endpoint. --launch starts CMD with OVERSEER_ATTACH=1 and
+records it; --attach records a program already running (ENDPOINT: its socket
+path, its pid, or tcp:HOST:PORT with --token). --list shows the programs on
+this machine with an endpoint open.
+
+options:
+  --out FILE        the capture to write (required to record)
+  --duration D      stop after D (30s, 2m, ...); default: when the program ends
+  --interval D      ask the program to sample every D (needs control; with
+                    --launch it is enabled for the launched program)
+  --wait D          how long --launch waits for the endpoint (default 10s)
+  --quiet           no progress line
+  --help            this text
+
+Ctrl-C (or SIGTERM) ends the recording; the file is complete either way.
+Exit status: 0 recorded, 1 could not record (unreachable, refused, I/O),
+2 bad arguments.
+)";
+}
+
+}  // namespace overseer

@@ -1,0 +1,47 @@
+// overseer-capture's command line, parsed into a value the run takes.
+//
+//   overseer-capture --launch [--] CMD ARGS...   --out FILE [--duration D]
+//   overseer-capture --attach ENDPOINT [--token T] --out FILE [--duration D]
+//   overseer-capture --list
+// plus --interval D (asks the program, if it allows control), --wait D (how
+// long --launch waits for the endpoint), --quiet (no progress line), --help.
+// Durations are written like 30s, 100ms, 2m.
+//
+// Example:
+//   absl::StatusOr<CaptureToolOptions> o = ParseCaptureArgs({"--list"});
+#ifndef OVERSEER_PROBES_TOOLS_CAPTURE_OPTIONS_H_
+#define OVERSEER_PROBES_TOOLS_CAPTURE_OPTIONS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace overseer {
+
+struct CaptureToolOptions {
+  enum class Mode { kLaunch, kAttach, kList, kHelp };
+  Mode mode = Mode::kHelp;
+  std::vector<std::string> command;  // kLaunch: the program and its args
+  std::string endpoint;              // kAttach: a path, a pid or tcp:HOST:PORT
+  std::string token;
+  std::string out;
+  std::optional<absl::Duration> duration;  // none: until the program ends
+  std::optional<absl::Duration> interval;  // none: the program's own
+  absl::Duration wait = absl::Seconds(10);
+  bool quiet = false;
+};
+
+// Parses the arguments after the program name. Errors: InvalidArgument
+// with a message that names the flag and what it wants. Thread-safe (pure).
+absl::StatusOr<CaptureToolOptions> ParseCaptureArgs(
+    const std::vector<std::string>& args);
+
+// The --help text.
+std::string CaptureUsage();
+
+}  // namespace overseer
+
+#endif  // OVERSEER_PROBES_TOOLS_CAPTURE_OPTIONS_H_

@@ -1,0 +1,299 @@
+#include "probes/tools/capture_run.h"
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "probes/attach/client.h"
+#include "probes/attach/endpoint.h"
+#include "probes/attach/env.h"
+#include "probes/model/model.h"
+#include "probes/tools/stream_file.h"
+
+extern char** environ;
+
+namespace overseer {
+namespace {
+
+volatile sig_atomic_t g_stop = 0;
+
+void OnStopSignal(int) {
+  // A second signal means "now": the file is whole up to its last chunk.
+  if (g_stop) _exit(130);
+  g_stop = 1;
+}
+
+std::string Seconds(absl::Duration d) {
+  return absl::StrFormat("%.1fs", absl::ToDoubleSeconds(d));
+}
+
+// A launched program, ended when the recording is.
+class Child {
+ public:
+  ~Child() { Stop(); }
+
+  absl::Status Start(const std::vector<std::string>& command, bool control) {
+    std::vector<std::string> env;
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (!absl::StartsWith(*e, "OVERSEER_ATTACH")) env.emplace_back(*e);
+    }
+    env.push_back(absl::StrCat(kAttachEnv, "=1"));
+    if (control) env.push_back(absl::StrCat(kAttachControlEnv, "=1"));
+    std::vector<char*> argv, envp;
+    for (const std::string& a : command) argv.push_back(const_cast<char*>(a.c_str()));
+    for (std::string& e : env) envp.push_back(e.data());
+    argv.push_back(nullptr);
+    envp.push_back(nullptr);
+    const int rc = ::posix_spawnp(&pid_, argv[0], nullptr, nullptr, argv.data(),
+                                  envp.data());
+    if (rc != 0) {
+      pid_ = -1;
+      return absl::NotFoundError(absl::StrCat("cannot start ", command[0], ": ",
+                                              std::strerror(rc)));
+    }
+    return absl::OkStatus();
+  }
+
+  // True (and the status in *how) once the program has exited.
+  bool Exited(std::string* how) {
+    if (pid_ <= 0) return true;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
+    pid_ = -1;
+    *how = WIFEXITED(status)
+               ? absl::StrCat("exited with status ", WEXITSTATUS(status))
+               : absl::StrCat("was killed by signal ", WTERMSIG(status));
+    return true;
+  }
+
+  // SIGTERM, then SIGKILL if it is still there after a grace period.
+  void Stop() {
+    if (pid_ <= 0) return;
+    std::string how;
+    ::kill(pid_, SIGTERM);
+    const absl::Time give_up = absl::Now() + absl::Seconds(5);
+    while (!Exited(&how) && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(20));
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+    }
+  }
+
+  int pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+int ListCommand(std::FILE* out, std::FILE* err) {
+  absl::StatusOr<std::vector<EndpointInfo>> found = ListEndpoints();
+  if (!found.ok()) {
+    std::fprintf(err, "overseer-capture: %s\n", found.status().ToString().c_str());
+    return kCaptureFailed;
+  }
+  if (found->empty()) {
+    std::fprintf(out, "no attach endpoints open in %s\n",
+                 DefaultAttachDirectory().c_str());
+    return kCaptureOk;
+  }
+  std::fprintf(out, "%-8s %-24s %s\n", "PID", "PROGRAM", "ENDPOINT");
+  for (const EndpointInfo& e : *found) {
+    std::fprintf(out, "%-8d %-24s %s%s\n", e.pid, e.program.c_str(),
+                 e.endpoint.ToString().c_str(),
+                 e.token.empty() ? "" : "  (token in its .tcp file)");
+  }
+  return kCaptureOk;
+}
+
+// Waits for the launched program's endpoint; returns its pid as text.
+absl::StatusOr<std::string> WaitForEndpoint(Child& child, absl::Duration wait,
+                                            const std::string& command) {
+  const absl::Time give_up = absl::Now() + wait;
+  for (;;) {
+    if (FindEndpoint(child.pid()).ok()) return absl::StrCat(child.pid());
+    std::string how;
+    if (child.Exited(&how)) {
+      return absl::UnavailableError(absl::StrCat(
+          command, " ", how, " before opening its attach endpoint"));
+    }
+    if (absl::Now() >= give_up) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          command, " opened no attach endpoint within ", Seconds(wait),
+          " (does it call MaybeOpenAttachFromEnv?)"));
+    }
+    absl::SleepFor(absl::Milliseconds(25));
+  }
+}
+
+// What the recording loop saw, for the summary.
+struct Outcome {
+  std::string why_stopped;
+  bool file_failed = false;
+};
+
+Outcome RecordUntilDone(AttachClient& client, CaptureStreamFile& file,
+                        const CaptureToolOptions& options,
+                        const std::atomic<bool>& write_failed, std::FILE* err) {
+  const absl::Time start = absl::Now();
+  absl::Time next_progress = start + absl::Seconds(1);
+  for (;;) {
+    // Short waits, so that a signal is noticed within a tenth of a second.
+    if (client.WaitForEnd(absl::Milliseconds(100))) {
+      const absl::Status s = client.status();
+      return {s.ok() ? "the program finished its stream"
+                     : absl::StrCat("the stream ended: ", s.message()),
+              false};
+    }
+    if (write_failed.load()) return {"writing the file failed", true};
+    if (g_stop) return {"stopped by a signal", false};
+    const absl::Time now = absl::Now();
+    if (options.duration && now - start >= *options.duration) {
+      return {absl::StrCat("recorded for ", Seconds(*options.duration)), false};
+    }
+    if (!options.quiet && now >= next_progress) {
+      std::fprintf(err, "overseer-capture: %s  %llu samples  %s written  %llu dropped\n",
+                   Seconds(now - start).c_str(),
+                   static_cast<unsigned long long>(file.samples()),
+                   FormatBytes(file.bytes_written()).c_str(),
+                   static_cast<unsigned long long>(client.samples_dropped()));
+      next_progress += absl::Seconds(1);
+    }
+  }
+}
+
+void AskInterval(AttachClient& client, absl::Duration interval, std::FILE* err) {
+  const AttachWelcome& w = client.welcome();
+  absl::StatusOr<absl::Duration> set =
+      w.control_allowed ? client.SetInterval(interval)
+                        : absl::PermissionDeniedError("control not allowed");
+  if (set.ok()) {
+    std::fprintf(err, "overseer-capture: the program samples every %s\n",
+                 absl::FormatDuration(*set).c_str());
+  } else {
+    std::fprintf(err,
+                 "overseer-capture: cannot change the interval (%s); recording "
+                 "at the program's interval of %s\n",
+                 std::string(set.status().message()).c_str(),
+                 absl::FormatDuration(w.interval).c_str());
+  }
+}
+
+int Record(const CaptureToolOptions& options, std::FILE* err) {
+  Child child;
+  std::string endpoint = options.endpoint;
+  if (options.mode == CaptureToolOptions::Mode::kLaunch) {
+    const std::string command = absl::StrJoin(options.command, " ");
+    if (absl::Status s = child.Start(options.command, options.interval.has_value());
+        !s.ok()) {
+      std::fprintf(err, "overseer-capture: %s\n", std::string(s.message()).c_str());
+      return kCaptureFailed;
+    }
+    absl::StatusOr<std::string> found = WaitForEndpoint(child, options.wait, command);
+    if (!found.ok()) {
+      std::fprintf(err, "overseer-capture: %s\n",
+                   std::string(found.status().message()).c_str());
+      return kCaptureFailed;
+    }
+    endpoint = *found;
+  }
+  absl::StatusOr<std::unique_ptr<CaptureStreamFile>> file =
+      CaptureStreamFile::Create(options.out);
+  if (!file.ok()) {
+    std::fprintf(err, "overseer-capture: %s\n", file.status().ToString().c_str());
+    return kCaptureFailed;
+  }
+  std::atomic<bool> write_failed{false};
+  AttachClientOptions copts;
+  copts.token = options.token;
+  copts.viewer = "overseer-capture";
+  copts.keep_recording = false;  // written through, never held in memory
+  copts.on_capture_bytes = [&](absl::Span<const uint8_t> piece) {
+    if (!(*file)->Append(piece).ok()) write_failed.store(true);
+  };
+  absl::StatusOr<std::unique_ptr<AttachClient>> client =
+      AttachClient::Connect(endpoint, std::move(copts));
+  if (!client.ok()) {
+    std::fprintf(err, "overseer-capture: cannot attach to %s: %s\n",
+                 endpoint.c_str(), client.status().ToString().c_str());
+    (void)(*file)->Finish();
+    ::unlink(options.out.c_str());
+    return kCaptureFailed;
+  }
+  const AttachWelcome& w = (*client)->welcome();
+  std::fprintf(err, "overseer-capture: recording %s (pid %d) from %s into %s\n",
+               w.program.c_str(), w.pid, w.endpoint.c_str(), options.out.c_str());
+  if (options.interval) AskInterval(**client, *options.interval, err);
+  const Outcome outcome =
+      RecordUntilDone(**client, **file, options, write_failed, err);
+  // The program's writer ends the stream with its index; if it cannot (it
+  // is gone or stuck), the file still opens, without an index.
+  if ((*client)->running()) {
+    const absl::Status s = (*client)->FinishStream(absl::Seconds(5));
+    if (!s.ok()) {
+      std::fprintf(err, "overseer-capture: the stream was not finished (%s); "
+                        "the capture holds everything received\n",
+                   std::string(s.message()).c_str());
+    }
+  }
+  (*client)->Close();
+  const absl::Status finished = (*file)->Finish();
+  child.Stop();
+  std::fprintf(err, "overseer-capture: %s; wrote %llu samples (%s) to %s, %llu dropped\n",
+               outcome.why_stopped.c_str(),
+               static_cast<unsigned long long>((*file)->samples()),
+               FormatBytes((*file)->bytes_written()).c_str(), options.out.c_str(),
+               static_cast<unsigned long long>((*client)->samples_dropped()));
+  if (!finished.ok()) {
+    std::fprintf(err, "overseer-capture: %s\n", finished.ToString().c_str());
+    return kCaptureFailed;
+  }
+  if ((*file)->samples() == 0) {
+    std::fprintf(err, "overseer-capture: no sample was received\n");
+    return kCaptureFailed;
+  }
+  return outcome.file_failed ? kCaptureFailed : kCaptureOk;
+}
+
+}  // namespace
+
+void InstallStopSignals() {
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
+
+void RequestCaptureStop() { g_stop = 1; }
+
+int RunCapture(const CaptureToolOptions& options, std::FILE* out, std::FILE* err) {
+  g_stop = 0;
+  switch (options.mode) {
+    case CaptureToolOptions::Mode::kHelp:
+      std::fputs(CaptureUsage().c_str(), out);
+      return kCaptureOk;
+    case CaptureToolOptions::Mode::kList:
+      return ListCommand(out, err);
+    case CaptureToolOptions::Mode::kLaunch:
+    case CaptureToolOptions::Mode::kAttach:
+      return Record(options, err);
+  }
+  return kCaptureUsage;
+}
+
+}  // namespace overseer
