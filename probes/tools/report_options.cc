@@ -189,7 +189,8 @@ with outliers flagged and the reason why.
 
   --top N             how many processes (default 10; 0: all)
   --sort KEY          memory (default), msgq, held, growth, reductions,
-                      reductions_delta, mailbox_bytes, binary, pid, name
+                      reductions_delta, mailbox_bytes, binary, pid, name,
+                      current_function
   --at TIME           the instant to show, from the start of the run
                       (30s, 1m30s, 1500ms; default: the last sample)
   --filter TEXT       only processes whose name, pid or current function
