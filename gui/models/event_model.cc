@@ -38,7 +38,9 @@ QVariant EventModel::data(const QModelIndex& index, int role) const {
   switch (role) {
     case Qt::DisplayRole:
       switch (index.column()) {
-        case kTime: return Q(FormatDuration(e.time_ns));
+        // Seconds with a fixed precision: a log reads down a column.
+        case kTime:
+          return QStringLiteral("%1 s").arg(static_cast<double>(e.time_ns) / 1e9, 0, 'f', 3);
         case kKind: return QString::fromLatin1(ToString(e.kind));
         case kProcess: return e.pid ? Q(FormatPid(e.pid)) : QString();
         case kOther: return e.other_pid ? Q(FormatPid(e.other_pid)) : QString();

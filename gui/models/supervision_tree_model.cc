@@ -2,6 +2,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QFont>
 
 #include <algorithm>
 #include <utility>
@@ -177,6 +178,15 @@ QVariant SupervisionTreeModel::data(const QModelIndex& index, int role) const {
     case Qt::TextAlignmentRole:
       if (index.column() == kName) return {};
       return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    case Qt::ForegroundRole:
+      return node ? QVariant() : QVariant(QBrush(QColor(110, 110, 110)));
+    case Qt::FontRole:
+      if (node) return {};
+      {
+        QFont italic;
+        italic.setItalic(true);
+        return italic;
+      }
     case Qt::BackgroundRole:
       if (!node || node->pressure < 0.05) return {};
       return QBrush(PressureColor(node->pressure));

@@ -28,6 +28,12 @@ ApplicationsView::ApplicationsView(QWidget* parent) : QWidget(parent) {
   tree_->header()->setSectionResizeMode(SupervisionTreeModel::kName,
                                         QHeaderView::Stretch);
   tree_->setColumnWidth(SupervisionTreeModel::kName, 360);
+  // Fixed widths: sizing to contents would read every row of a large tree.
+  tree_->setColumnWidth(SupervisionTreeModel::kProcesses, 80);
+  tree_->setColumnWidth(SupervisionTreeModel::kMemory, 125);
+  tree_->setColumnWidth(SupervisionTreeModel::kMsgq, 110);
+  tree_->setColumnWidth(SupervisionTreeModel::kHeldSpecBytes, 175);
+  tree_->setColumnWidth(SupervisionTreeModel::kOwnMemory, 95);
   side_ = new QTreeView(split);
   side_->setModel(&figures_);
   side_->setRootIsDecorated(false);

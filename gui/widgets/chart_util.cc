@@ -92,6 +92,11 @@ void TimeChart::SetSeries(const std::vector<NamedSeries>& series) {
   y_top_ = max_y > 0 ? max_y / scale * 1.1 : 1.0;
   if (unit_ == ValueUnit::kPercent) y_top_ = 100.0;
   y_axis_->setRange(0.0, y_top_);
+  if (unit_ != ValueUnit::kPercent) {
+    y_axis_->applyNiceNumbers();  // 0, 25, 50 rather than 0, 27.9, 55.9
+    y_top_ = y_axis_->max();
+  }
+  y_axis_->setLabelFormat(y_top_ >= 10.0 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
   y_axis_->setTitleText(suffix.trimmed());
   x_axis_->setRange(0.0, max_x);
   chart()->setTitle(title_);

@@ -82,4 +82,9 @@ LogView::LogView(QWidget* parent) : QWidget(parent) {
 
 LogView::~LogView() = default;
 
+void LogView::SetKindFilter(int kind) {
+  int at = kind_->findData(kind);
+  if (at >= 0) kind_->setCurrentIndex(at);
+}
+
 }  // namespace overseer

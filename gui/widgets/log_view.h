@@ -27,6 +27,8 @@ class LogView final : public QWidget {
   ~LogView() override;
 
   EventModel* model() { return &model_; }
+  // Shows only events of `kind` (an EventKind), or all for -1.
+  void SetKindFilter(int kind);
   QTableView* table_view() const { return view_; }
 
  signals:

@@ -112,7 +112,10 @@ QTableView* MakeTable(QAbstractItemModel* model, QWidget* parent) {
   auto* view = new QTableView(parent);
   view->setModel(model);
   view->verticalHeader()->hide();
+  // These tables hold a few rows: sizing to contents is cheap here.
+  view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   view->horizontalHeader()->setStretchLastSection(true);
+  view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
   view->setAlternatingRowColors(true);
   view->setWordWrap(false);
   return view;

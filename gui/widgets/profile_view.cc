@@ -43,7 +43,11 @@ ProfileView::ProfileView(QWidget* parent) : QWidget(parent) {
   view->setAlternatingRowColors(true);
   view->setSortingEnabled(true);
   view->sortByColumn(ProfileModel::kMicros, Qt::DescendingOrder);
-  view->setColumnWidth(ProfileModel::kZone, 320);
+  view->header()->setStretchLastSection(false);
+  view->header()->setSectionResizeMode(ProfileModel::kZone, QHeaderView::Stretch);
+  for (int c = ProfileModel::kCalls; c <= ProfileModel::kMicrosPerCall; ++c) {
+    view->setColumnWidth(c, 120);
+  }
   layout->addWidget(view, 1);
 
   connect(choice_, &QComboBox::currentIndexChanged, this, [this](int i) {

@@ -126,10 +126,10 @@ SystemView::SystemView(QWidget* parent) : QWidget(parent) {
   auto* chart = new QChart();
   chart->addSeries(pie_);
   chart->setTitle(QStringLiteral("Memory by category"));
-  chart->legend()->setAlignment(Qt::AlignBottom);
+  chart->legend()->setAlignment(Qt::AlignRight);
   pie_view_ = new QChartView(chart, this);
   pie_view_->setRenderHint(QPainter::Antialiasing);
-  pie_view_->setMinimumWidth(320);
+  pie_view_->setMinimumWidth(480);
   layout->addWidget(pie_view_, 2);
 }
 

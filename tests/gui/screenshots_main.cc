@@ -8,8 +8,11 @@
 #include <cstdio>
 
 #include "gui/session/memory_session.h"
+#include "gui/widgets/applications_view.h"
+#include "gui/widgets/log_view.h"
 #include "gui/widgets/main_window.h"
 #include "gui/widgets/processes_view.h"
+#include "gui/widgets/profile_view.h"
 #include "gui/widgets/screenshots.h"
 #include "tests/gui/synthetic_run.h"
 
@@ -33,6 +36,10 @@ int main(int argc, char** argv) {
   uint64_t task_sup = overseer::testing::PidOfName(
       *window.instant()->snapshot, overseer::testing::kTaskSupervisorName);
   window.processes_view()->SelectPid(task_sup);
+  window.applications_view()->SelectPid(task_sup);
+  window.log_view()->SetKindFilter(static_cast<int>(overseer::EventKind::kCallTimeout));
+  window.profile_view()->ShowPid(overseer::testing::PidOfName(
+      *window.instant()->snapshot, overseer::testing::kFetcherName));
   QString error;
   QStringList written = overseer::SaveScreenshots(window, dir, task_sup, &error);
   for (const QString& f : written) std::printf("%s\n", qPrintable(f));
