@@ -57,6 +57,14 @@ template <typename T>
 struct IsAsync<Async<T>> : std::true_type {};
 
 // Runs `f(args...)` and wraps what it gives (awaiting it if it is Async).
+// GCC warns (-Wsubobject-linkage) when a coroutine frame declared in a
+// header holds a lambda's type, which has no linkage: every closure task
+// would, so the warning, which is about ODR across units and cannot apply
+// to a type local to one, is off for this template.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsubobject-linkage"
+#endif
 template <typename F, typename... A>
 Async<Message> RunWrapped(const F& f, A&... args) {
   using R = std::invoke_result_t<const F&, A&...>;
@@ -70,6 +78,9 @@ Async<Message> RunWrapped(const F& f, A&... args) {
     co_return Message::Of(f(args...));
   }
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 }  // namespace internal
 
 // How a task starts: a closure, or a function plus arguments. Copies are
