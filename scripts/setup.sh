@@ -17,7 +17,7 @@ packages=(
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 fonts-dejavu-core
 )
 if [[ "${1:-}" == "--peers" ]]; then
-  packages+=(erlang-base erlang-runtime-tools libcaf-dev)
+  packages+=(erlang-base libcaf-dev)
 fi
 
 missing=()

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Builds and runs the core runtime's benchmarks and the same work on the BEAM
+# and on CAF 0.17, on this machine, with the same number of scheduler
+# threads, and prints the medians side by side with the ratios.
+#
+#   scripts/bench-peers.sh [--rounds N] [--schedulers N] [--build-dir DIR]
+#
+# Defaults: 5 rounds, 2 schedulers, build/bench-peers. Each round runs ours,
+# then the BEAM, then CAF, so that a burst of load from elsewhere hits all
+# three alike; every figure is the median over the rounds. Raw figures go to
+# DIR/peers-results.txt. The BEAM and CAF come from `scripts/setup.sh --peers`;
+# a peer that is missing is reported as n/a.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=5
+schedulers=2
+build=build/bench-peers
+while (($#)); do
+  case "$1" in
+    --rounds) rounds="$2"; shift 2 ;;
+    --schedulers) schedulers="$2"; shift 2 ;;
+    --build-dir) build="$2"; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "bench-peers: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+have_beam=1
+have_caf=1
+command -v erlc >/dev/null && command -v erl >/dev/null || have_beam=0
+[[ -f /usr/include/caf/all.hpp ]] || have_caf=0
+if ((!have_beam || !have_caf)); then
+  echo "bench-peers: the BEAM or CAF is missing; scripts/setup.sh --peers installs them" >&2
+fi
+
+echo "== building (Release)"
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DOVERSEER_BUILD_BENCHMARKS=ON -DOVERSEER_BUILD_GUI=OFF \
+  -DOVERSEER_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" --target core_bench -j 2 >/dev/null
+ours="$build/tests/bench/core/core_bench"
+if ((have_caf)); then
+  cmake -S tests/bench/peers/caf -B "$build/peers/caf" -G Ninja \
+    -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build/peers/caf" -j 2 >/dev/null
+fi
+if ((have_beam)); then
+  mkdir -p "$build/peers/beam"
+  erlc -o "$build/peers/beam" tests/bench/peers/beam_bench.erl
+fi
+
+results="$build/peers-results.txt"
+: >"$results"
+
+# Google Benchmark CSV rows -> "metric value" lines.
+gbench_metrics() {
+  awk -F, '
+    /^name,/ { for (i = 1; i <= NF; ++i) { gsub(/"/, "", $i); col[$i] = i }; next }
+    !("name" in col) { next }
+    {
+      gsub(/"/, "", $0)
+      name = $col["name"]
+      split(name, part, "/")
+      ips = $col["items_per_second"]
+      cpu = $col["cpu_time"]
+      if (part[1] == "BM_SpawnExit") print "spawn_exit_per_s", ips
+      else if (part[1] == "BM_PingPong") print "ping_pong_per_s", ips
+      else if (part[1] == "BM_NToOne") print "n_to_1_per_s", ips
+      else if (part[1] == "BM_CallInside") print "call_inside_per_s", ips
+      else if (part[1] == "BM_CallOutside") print "call_outside_per_s", ips
+      else if (part[1] == "BM_IdleProcessMemory") {
+        print "idle_process_info_bytes", $col["info_bytes"]
+        print "idle_rss_bytes_per_process", $col["rss_bytes_per_process"]
+        print "genserver_info_bytes", $col["genserver_info_bytes"]
+        print "control_block_bytes", $col["control_block_bytes"]
+      }
+      else if (part[1] == "BM_NewDelete64") print "new_delete_" part[2] "_ns", cpu
+      else if (part[1] == "BM_MallocFree") { sub("bytes:", "", part[2]); print "malloc_free_" part[2] "_ns", cpu }
+    }'
+}
+
+record() {  # tool < "metric value" lines
+  awk -v tool="$1" 'NF == 2 { print tool, $1, $2 }' >>"$results"
+}
+
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+for ((r = 1; r <= rounds; ++r)); do
+  echo "== round $r/$rounds (load average $(load))"
+  # The memory reading runs alone, in a fresh process, so that heap freed by
+  # another benchmark cannot hide its growth.
+  "$ours" --schedulers="$schedulers" --benchmark_filter=IdleProcessMemory \
+    --benchmark_format=csv 2>/dev/null | gbench_metrics | record ours
+  "$ours" --schedulers="$schedulers" \
+    --benchmark_filter='SpawnExit|PingPong|NToOne|CallInside|CallOutside|NewDelete64|MallocFree' \
+    --benchmark_format=csv 2>/dev/null | gbench_metrics | record ours
+  if ((have_beam)); then
+    erl +S "$schedulers:$schedulers" -noshell -pa "$build/peers/beam" \
+      -eval 'beam_bench:main(), halt().' | record beam
+  fi
+  if ((have_caf)); then
+    "$build/peers/caf/caf_bench" --schedulers="$schedulers" | record caf
+  fi
+done
+echo "== done (load average $(load))"
+
+# Medians per (tool, metric), then the table.
+sort -k1,1 -k2,2 -k3,3g "$results" | awk '
+  function flush() {
+    if (n == 0) return
+    med[key] = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    n = 0
+  }
+  { k = $1 " " $2; if (k != key) { flush(); key = k }; v[++n] = $3 }
+  END {
+    flush()
+    fmt = "%-28s %14s %14s %14s %10s %10s\n"
+    printf "\nmedians of '"$rounds"' rounds, '"$schedulers"' scheduler threads each\n\n"
+    printf fmt, "metric", "ours", "BEAM", "CAF", "ours/BEAM", "ours/CAF"
+    split("spawn_exit_per_s ping_pong_per_s n_to_1_per_s call_inside_per_s " \
+          "call_outside_per_s idle_process_info_bytes idle_rss_bytes_per_process " \
+          "idle_vm_bytes_per_process", rows, " ")
+    for (i = 1; i in rows; ++i) {
+      m = rows[i]
+      o = ("ours " m) in med ? med["ours " m] : ""
+      b = ("beam " m) in med ? med["beam " m] : ""
+      c = ("caf " m) in med ? med["caf " m] : ""
+      printf fmt, m, show(o), show(b), show(c), ratio(o, b), ratio(o, c)
+    }
+    printf "\nrates are per second (higher is better); bytes are per process (lower is better)\n"
+    printf "\nours only\n"
+    split("control_block_bytes genserver_info_bytes new_delete_no_account_ns " \
+          "new_delete_exclusive_ns new_delete_shared_ns new_delete_deferred_ns " \
+          "malloc_free_64_ns malloc_free_80_ns", more, " ")
+    for (i = 1; i in more; ++i) {
+      m = more[i]
+      if (("ours " m) in med) printf "  %-28s %10.1f\n", m, med["ours " m]
+    }
+    base = med["ours malloc_free_64_ns"]
+    none = med["ours new_delete_no_account_ns"]
+    printf "\naccounting per 64-byte alloc+free pair, ns (vs malloc/free 64 | vs our operator with no account)\n"
+    split("exclusive shared deferred", modes, " ")
+    for (i = 1; i in modes; ++i) {
+      m = "ours new_delete_" modes[i] "_ns"
+      if (m in med) printf "  %-10s %+6.1f | %+6.1f\n", modes[i], med[m] - base, med[m] - none
+    }
+  }
+  function show(x) { return x == "" ? "n/a" : sprintf("%.0f", x) }
+  function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "n/a" : sprintf("%.2f", a / b) }
+'
+echo
+echo "raw figures: $results"
