@@ -76,8 +76,10 @@ Co DynamicSupervisor::OnChildExit(internal::ChildEntry& child,
 
 Async<absl::StatusOr<Pid>> StartChild(Process& self, Pid supervisor,
                                       ChildSpec spec, absl::Duration timeout) {
-  absl::StatusOr<Message> reply =
-      co_await self.Call(supervisor, StartChildRequest{std::move(spec)}, timeout);
+  // Named, not a braced temporary in the co_await: GCC 12 destroys such an
+  // aggregate temporary twice once the coroutine has been suspended.
+  StartChildRequest request{std::move(spec)};
+  absl::StatusOr<Message> reply = co_await self.Call(supervisor, request, timeout);
   if (!reply.ok()) co_return reply.status();
   const auto* pid = reply->As<absl::StatusOr<Pid>>();
   if (pid == nullptr) co_return absl::InternalError("unexpected reply " + reply->type_name());
