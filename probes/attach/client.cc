@@ -1,0 +1,320 @@
+#include "probes/attach/client.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <thread>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "probes/attach/attach.pb.h"
+#include "probes/attach/endpoint.h"
+#include "probes/attach/protocol.h"
+#include "probes/attach/socket_util.h"
+
+namespace overseer {
+
+using attach_internal::UniqueFd;
+
+struct AttachClient::Impl {
+  AttachClientOptions options;
+  AttachWelcome welcome;
+  UniqueFd fd;
+  std::shared_ptr<StreamRecording> recording;
+  std::thread reader;
+  absl::Mutex write_mu;  // one frame at a time on the socket
+
+  mutable absl::Mutex mu;
+  absl::Status status ABSL_GUARDED_BY(mu);
+  bool running ABSL_GUARDED_BY(mu) = true;
+  bool closing ABSL_GUARDED_BY(mu) = false;
+  bool complete ABSL_GUARDED_BY(mu) = false;
+  uint64_t next_id ABSL_GUARDED_BY(mu) = 1;
+  absl::flat_hash_map<uint64_t, attach::pb::ControlReply> replies
+      ABSL_GUARDED_BY(mu);
+
+  std::atomic<uint64_t> bytes_received{0};
+  std::atomic<uint64_t> dropped{0};
+
+  absl::Status Handshake(absl::Time deadline);
+  void ReadLoop();
+  absl::Status HandlePiece(const Piece& piece);
+  void End(absl::Status why);
+  absl::StatusOr<attach::pb::ControlReply> Request(
+      attach::pb::ControlRequest request, absl::Duration timeout);
+};
+
+absl::Status AttachClient::Impl::Handshake(absl::Time deadline) {
+  attach::pb::ClientHello hello;
+  hello.set_token(options.token);
+  hello.set_viewer(options.viewer);
+  if (absl::Status s = attach_internal::SendAll(fd.get(), EncodeHello(hello), deadline);
+      !s.ok()) {
+    return s;
+  }
+  uint8_t head[kHelloHeaderSize];
+  absl::Status s = attach_internal::RecvExactly(fd.get(), absl::MakeSpan(head), deadline);
+  if (!s.ok()) {
+    return absl::Status(s.code(), absl::StrCat("no hello from the program: ",
+                                               s.message()));
+  }
+  absl::StatusOr<HelloHeader> header = ParseHelloHeader(head);
+  if (!header.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        welcome.endpoint, " is not an Overseer attach endpoint: ",
+        header.status().message()));
+  }
+  // A newer program's hello payload may not parse here: judge the version
+  // before reading it.
+  if (header->version > kCaptureFormatVersion) {
+    return CheckHelloVersion(header->version, "program");
+  }
+  std::vector<uint8_t> payload(header->payload_size);
+  s = attach_internal::RecvExactly(fd.get(), absl::MakeSpan(payload), deadline);
+  if (!s.ok()) return s;
+  attach::pb::ServerHello reply;
+  if (!reply.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    return absl::InvalidArgumentError("the program's hello is malformed");
+  }
+  if (reply.code() != 0) {
+    return StatusFromWire(reply.code(),
+                          absl::StrCat(reply.program(), " (pid ", reply.pid(),
+                                       ") refused to be attached: ",
+                                       reply.message()));
+  }
+  if (absl::Status v = CheckHelloVersion(header->version, "program"); !v.ok()) {
+    return v;
+  }
+  welcome.pid = static_cast<int>(reply.pid());
+  welcome.program = reply.program();
+  welcome.control_allowed = reply.control_allowed();
+  welcome.interval = absl::Nanoseconds(reply.interval_ns());
+  welcome.viewer_id = reply.viewer_id();
+  return absl::OkStatus();
+}
+
+absl::Status AttachClient::Impl::HandlePiece(const Piece& piece) {
+  if (piece.kind != Piece::Kind::kAttachFrame) {
+    if (options.on_capture_bytes) options.on_capture_bytes(piece.bytes);
+    if (piece.kind == Piece::Kind::kCaptureChunk &&
+        piece.header.type == static_cast<uint8_t>(ChunkType::kIndex)) {
+      absl::MutexLock lock(&mu);
+      complete = true;
+    }
+    return recording ? recording->Feed(piece.bytes) : absl::OkStatus();
+  }
+  switch (static_cast<FrameType>(piece.header.type)) {
+    case FrameType::kControlReply: {
+      attach::pb::ControlReply reply;
+      if (absl::Status s = DecodeFrame(piece.bytes, &reply); !s.ok()) return s;
+      absl::MutexLock lock(&mu);
+      replies[reply.id()] = std::move(reply);
+      return absl::OkStatus();
+    }
+    case FrameType::kNotice: {
+      attach::pb::Notice notice;
+      if (absl::Status s = DecodeFrame(piece.bytes, &notice); !s.ok()) return s;
+      dropped.store(notice.samples_dropped());
+      return absl::OkStatus();
+    }
+    case FrameType::kError: {
+      attach::pb::Error error;
+      if (absl::Status s = DecodeFrame(piece.bytes, &error); !s.ok()) return s;
+      absl::Status why = StatusFromWire(error.code(), error.message());
+      return why.ok() ? absl::UnknownError("the program sent an empty error")
+                      : why;
+    }
+    default:
+      return absl::OkStatus();  // a frame of a later revision
+  }
+}
+
+void AttachClient::Impl::End(absl::Status why) {
+  if (recording) recording->EndOfStream().IgnoreError();  // its status says
+  absl::MutexLock lock(&mu);
+  if (closing) {
+    status = absl::CancelledError("the viewer closed the connection");
+  } else if (why.ok() && complete) {
+    status = absl::OkStatus();
+  } else if (why.ok() || why.code() == absl::StatusCode::kUnavailable) {
+    status = absl::UnavailableError(absl::StrCat(
+        "connection lost: ", why.ok() ? "the program closed it before "
+                                        "finishing the stream"
+                                      : why.message()));
+  } else {
+    status = why;
+  }
+  running = false;
+}
+
+void AttachClient::Impl::ReadLoop() {
+  FrameSplitter splitter(FrameSplitter::Side::kFromProgram);
+  std::vector<uint8_t> buffer(64 << 10);
+  for (;;) {
+    const ssize_t n = ::recv(fd.get(), buffer.data(), buffer.size(), 0);
+    if (n == 0) return End(absl::OkStatus());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return End(attach_internal::ErrnoError(errno, "reading the stream"));
+    }
+    bytes_received.fetch_add(static_cast<uint64_t>(n));
+    splitter.Append(absl::MakeConstSpan(buffer.data(), static_cast<size_t>(n)));
+    Piece piece;
+    for (;;) {
+      absl::StatusOr<bool> got = splitter.Next(&piece);
+      if (!got.ok()) return End(got.status());
+      if (!*got) break;
+      if (absl::Status s = HandlePiece(piece); !s.ok()) return End(s);
+    }
+  }
+}
+
+absl::StatusOr<attach::pb::ControlReply> AttachClient::Impl::Request(
+    attach::pb::ControlRequest request, absl::Duration timeout) {
+  uint64_t id;
+  {
+    absl::MutexLock lock(&mu);
+    if (!running) return absl::UnavailableError("the connection is gone");
+    id = next_id++;
+  }
+  request.set_id(id);
+  const absl::Time deadline = absl::Now() + timeout;
+  {
+    absl::MutexLock lock(&write_mu);
+    absl::Status s = attach_internal::SendAll(
+        fd.get(), EncodeFrame(FrameType::kControlRequest, request), deadline);
+    if (!s.ok()) return s;
+  }
+  absl::MutexLock lock(&mu);
+  auto answered = [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return replies.contains(id) || !running;
+  };
+  mu.AwaitWithDeadline(absl::Condition(&answered), deadline);
+  auto it = replies.find(id);
+  if (it == replies.end()) {
+    return running ? absl::DeadlineExceededError("the program did not answer in time")
+                   : absl::UnavailableError("the connection is gone");
+  }
+  attach::pb::ControlReply reply = std::move(it->second);
+  replies.erase(it);
+  if (reply.code() != 0) return StatusFromWire(reply.code(), reply.message());
+  return reply;
+}
+
+absl::StatusOr<std::unique_ptr<AttachClient>> AttachClient::Connect(
+    absl::string_view endpoint, AttachClientOptions options) {
+  absl::StatusOr<EndpointInfo> where = ResolveEndpoint(endpoint, options.directory);
+  if (!where.ok()) return where.status();
+  if (options.token.empty()) options.token = where->token;
+  const absl::Time deadline = absl::Now() + options.timeout;
+  auto impl = std::make_unique<Impl>();
+  impl->welcome.endpoint = where->endpoint.ToString();
+  absl::StatusOr<UniqueFd> fd =
+      where->endpoint.kind == Endpoint::Kind::kUnix
+          ? attach_internal::ConnectUnix(where->endpoint.path)
+          : attach_internal::ConnectTcp(where->endpoint.host, where->endpoint.port,
+                                        deadline);
+  if (!fd.ok()) return fd.status();
+  impl->fd = *std::move(fd);
+  impl->options = std::move(options);
+  if (absl::Status s = impl->Handshake(deadline); !s.ok()) return s;
+  if (impl->options.keep_recording) {
+    impl->recording = std::make_shared<StreamRecording>();
+  }
+  Impl* raw = impl.get();
+  impl->reader = std::thread([raw] { raw->ReadLoop(); });
+  return std::unique_ptr<AttachClient>(new AttachClient(std::move(impl)));
+}
+
+absl::StatusOr<std::unique_ptr<AttachClient>> AttachClient::Connect(
+    absl::string_view endpoint, std::string token) {
+  AttachClientOptions options;
+  options.token = std::move(token);
+  return Connect(endpoint, std::move(options));
+}
+
+AttachClient::AttachClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+AttachClient::~AttachClient() { Close(); }
+
+void AttachClient::Close() {
+  {
+    absl::MutexLock lock(&impl_->mu);
+    if (impl_->running) impl_->closing = true;
+  }
+  // Wakes the reader's recv; the descriptor itself closes with the Impl.
+  ::shutdown(impl_->fd.get(), SHUT_RDWR);
+  if (impl_->reader.joinable()) impl_->reader.join();
+}
+
+std::shared_ptr<StreamRecording> AttachClient::recording() const {
+  return impl_->recording;
+}
+
+const AttachWelcome& AttachClient::welcome() const { return impl_->welcome; }
+
+absl::Status AttachClient::status() const {
+  absl::MutexLock lock(&impl_->mu);
+  return impl_->status;
+}
+
+bool AttachClient::running() const {
+  absl::MutexLock lock(&impl_->mu);
+  return impl_->running;
+}
+
+bool AttachClient::WaitForEnd(absl::Duration timeout) const {
+  absl::MutexLock lock(&impl_->mu);
+  auto ended = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return !impl_->running; };
+  return impl_->mu.AwaitWithTimeout(absl::Condition(&ended), timeout);
+}
+
+bool AttachClient::complete() const {
+  absl::MutexLock lock(&impl_->mu);
+  return impl_->complete;
+}
+
+absl::StatusOr<absl::Duration> AttachClient::SetInterval(absl::Duration interval,
+                                                         absl::Duration timeout) {
+  attach::pb::ControlRequest request;
+  request.mutable_set_interval()->set_interval_ns(absl::ToInt64Nanoseconds(interval));
+  absl::StatusOr<attach::pb::ControlReply> reply =
+      impl_->Request(std::move(request), timeout);
+  if (!reply.ok()) return reply.status();
+  return absl::Nanoseconds(reply->interval_ns());
+}
+
+absl::StatusOr<ProcessDetail> AttachClient::Inspect(uint64_t pid, int preview,
+                                                    absl::Duration timeout) {
+  attach::pb::ControlRequest request;
+  request.mutable_inspect()->set_pid(pid);
+  request.mutable_inspect()->set_preview(static_cast<uint32_t>(std::max(preview, 0)));
+  absl::StatusOr<attach::pb::ControlReply> reply =
+      impl_->Request(std::move(request), timeout);
+  if (!reply.ok()) return reply.status();
+  return FromRecord(reply->detail());
+}
+
+absl::Status AttachClient::FinishStream(absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  if (running()) {
+    absl::MutexLock lock(&impl_->write_mu);
+    absl::Status s = attach_internal::SendAll(
+        impl_->fd.get(), EncodeFrame(FrameType::kFinish, attach::pb::Finish()),
+        deadline);
+    if (!s.ok() && running()) return s;
+  }
+  if (!WaitForEnd(deadline - absl::Now())) {
+    return absl::DeadlineExceededError(
+        "the program did not finish the stream in time");
+  }
+  return status();
+}
+
+uint64_t AttachClient::bytes_received() const { return impl_->bytes_received.load(); }
+uint64_t AttachClient::samples_dropped() const { return impl_->dropped.load(); }
+
+}  // namespace overseer

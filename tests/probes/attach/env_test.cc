@@ -1,0 +1,75 @@
+#include "probes/attach/env.h"
+
+#include "gtest/gtest.h"
+
+namespace overseer {
+namespace {
+
+using Transport = AttachOptions::Transport;
+
+TEST(AttachEnvTest, UnsetEmptyOrOffAsksForNoEndpoint) {
+  for (const char* v : {static_cast<const char*>(nullptr), "", "0", "off", " no "}) {
+    absl::StatusOr<std::optional<AttachOptions>> o =
+        AttachOptionsFromEnv(v, nullptr, nullptr);
+    ASSERT_TRUE(o.ok()) << (v ? v : "null");
+    EXPECT_FALSE(o->has_value());
+  }
+}
+
+TEST(AttachEnvTest, OneOrUnixAsksForAReadOnlyUnixSocket) {
+  for (const char* v : {"1", "unix", "UNIX", "yes"}) {
+    absl::StatusOr<std::optional<AttachOptions>> o =
+        AttachOptionsFromEnv(v, nullptr, nullptr);
+    ASSERT_TRUE(o.ok() && o->has_value()) << v;
+    EXPECT_EQ((*o)->transport, Transport::kUnix);
+    EXPECT_FALSE((*o)->allow_control);
+    EXPECT_TRUE((*o)->token.empty());
+  }
+}
+
+TEST(AttachEnvTest, TcpListensOnLoopbackUnlessAnAddressIsGiven) {
+  auto any = AttachOptionsFromEnv("tcp", nullptr, nullptr);
+  ASSERT_TRUE(any.ok() && any->has_value());
+  EXPECT_EQ((*any)->transport, Transport::kTcp);
+  EXPECT_EQ((*any)->tcp_address, "127.0.0.1");
+  EXPECT_EQ((*any)->tcp_port, 0);
+  auto port = AttachOptionsFromEnv("tcp:5555", nullptr, nullptr);
+  ASSERT_TRUE(port.ok() && port->has_value());
+  EXPECT_EQ((*port)->tcp_address, "127.0.0.1");
+  EXPECT_EQ((*port)->tcp_port, 5555);
+  auto addr = AttachOptionsFromEnv("tcp:10.0.0.5:6000", nullptr, nullptr);
+  ASSERT_TRUE(addr.ok() && addr->has_value());
+  EXPECT_EQ((*addr)->tcp_address, "10.0.0.5");
+  EXPECT_EQ((*addr)->tcp_port, 6000);
+}
+
+TEST(AttachEnvTest, ControlAndTokenComeFromTheirOwnVariables) {
+  auto o = AttachOptionsFromEnv("1", "1", "abc");
+  ASSERT_TRUE(o.ok() && o->has_value());
+  EXPECT_TRUE((*o)->allow_control);
+  EXPECT_EQ((*o)->token, "abc");
+  auto off = AttachOptionsFromEnv("1", "0", nullptr);
+  EXPECT_FALSE((*off)->allow_control);
+}
+
+TEST(AttachEnvTest, TheProgramsOwnOptionsAreKept) {
+  AttachOptions base;
+  base.allow_control = true;
+  base.viewer_buffer_bytes = 1234;
+  auto o = AttachOptionsFromEnv("unix", nullptr, nullptr, base);
+  ASSERT_TRUE(o.ok() && o->has_value());
+  EXPECT_TRUE((*o)->allow_control);
+  EXPECT_EQ((*o)->viewer_buffer_bytes, 1234u);
+}
+
+TEST(AttachEnvTest, GarbageIsAnInvalidArgumentNamingTheVariable) {
+  for (const char* v : {"udp", "tcp:", "tcp:99999", "tcp:host:port", "2"}) {
+    absl::StatusOr<std::optional<AttachOptions>> o =
+        AttachOptionsFromEnv(v, nullptr, nullptr);
+    EXPECT_EQ(o.status().code(), absl::StatusCode::kInvalidArgument) << v;
+    EXPECT_NE(o.status().message().find("OVERSEER_ATTACH"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace overseer
