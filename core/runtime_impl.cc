@@ -1,8 +1,10 @@
 #include "core/runtime_impl.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <exception>
 #include <thread>
+#include <typeinfo>
 
 #include "absl/container/node_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -304,10 +306,21 @@ const char* HandlerName(Envelope::Kind kind, const std::type_info& type) {
     AccountScope none(nullptr, AccountScope::kShared);
     return new absl::node_hash_map<Key, std::string>;
   }();
-  thread_local Key last_key{Envelope::Kind::kInfo, nullptr};
-  thread_local const char* last_name = nullptr;
+  // A small cache per thread, so that processes which take turns on one
+  // thread with different messages (a ping-pong, a call and its reply) do
+  // not take the lock for each message.
+  struct Cached {
+    Key key{Envelope::Kind::kInfo, nullptr};
+    const char* name = nullptr;
+  };
+  constexpr uintptr_t kCacheSlots = 16;
+  thread_local Cached cache[kCacheSlots];
   Key key{kind, &type};
-  if (key == last_key) return last_name;
+  const uintptr_t hash = reinterpret_cast<uintptr_t>(&type) /
+                             alignof(std::type_info) +
+                         static_cast<uintptr_t>(kind);
+  Cached& slot = cache[hash % kCacheSlots];
+  if (slot.key == key) return slot.name;
   AccountScope none(nullptr, AccountScope::kShared);
   absl::MutexLock lock(&mu);
   auto [it, inserted] = names->try_emplace(key);
@@ -317,9 +330,9 @@ const char* HandlerName(Envelope::Kind kind, const std::type_info& type) {
                                                        : "handle_info";
     it->second = absl::StrCat(verb, "(", TypeName(type), ")");
   }
-  last_key = key;
-  last_name = it->second.c_str();
-  return last_name;
+  slot.key = key;
+  slot.name = it->second.c_str();
+  return slot.name;
 }
 
 }  // namespace overseer::internal
