@@ -42,7 +42,7 @@ class Scheduler {
     absl::Mutex mu;
     std::deque<Pcb*> queue ABSL_GUARDED_BY(mu);
     std::atomic<size_t> size{0};
-    std::atomic<int64_t> busy_ns{0};
+    std::atomic<int64_t> busy_cycles{0};  // CycleNow() ticks
     std::atomic<uint64_t> sent{0};
     std::thread thread;
   };
