@@ -32,8 +32,11 @@ uint64_t TimerService::Start(absl::Duration delay, std::function<void()> fire) {
   absl::MutexLock lock(&mu_);
   uint64_t id = next_id_++;
   timers_.emplace(id, std::make_pair(deadline, std::move(fire)));
-  auto it = by_deadline_.emplace(deadline, id);
-  if (it == by_deadline_.begin()) cv_.Signal();
+  by_deadline_.emplace(deadline, id);
+  // Waking the timer thread costs two context switches; it is only needed
+  // when it sleeps past the new deadline (a call's timeout, started and
+  // cancelled for each call, almost never is).
+  if (deadline < wake_at_) cv_.Signal();
   return id;
 }
 
@@ -60,11 +63,13 @@ void TimerService::Loop() {
   absl::MutexLock lock(&mu_);
   while (!stop_) {
     if (by_deadline_.empty()) {
+      wake_at_ = absl::InfiniteFuture();
       cv_.Wait(&mu_);
       continue;
     }
     auto first = by_deadline_.begin();
     if (first->first > absl::Now()) {
+      wake_at_ = first->first;
       cv_.WaitWithDeadline(&mu_, first->first);
       continue;
     }

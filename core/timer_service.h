@@ -34,6 +34,10 @@ class TimerService {
   absl::CondVar cv_;
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  // When the timer thread, if it sleeps, wakes up by itself; it checks the
+  // timers before it sleeps again, so it needs a signal only for an earlier
+  // deadline.
+  absl::Time wake_at_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
   std::multimap<absl::Time, uint64_t> by_deadline_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<uint64_t, std::pair<absl::Time, std::function<void()>>>
       timers_ ABSL_GUARDED_BY(mu_);
