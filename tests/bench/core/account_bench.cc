@@ -5,6 +5,7 @@
 // The difference between a mode and "no account" is the accounting itself;
 // the difference to malloc(64) is everything our operator adds.
 #include <cstdlib>
+#include <memory>
 #include <new>
 #include <optional>
 
@@ -20,7 +21,9 @@ constexpr int kNoAccount = -1;
 
 // `mode`: kNoAccount, or the AccountScope::Mode of the current account.
 void BM_NewDelete64(benchmark::State& state, int mode) {
-  Account account;
+  // On the heap, as a process's account is (inside its control block).
+  auto owner = std::make_unique<Account>();
+  Account& account = *owner;
   std::optional<AccountScope> scope;
   if (mode != kNoAccount) {
     scope.emplace(&account, static_cast<AccountScope::Mode>(mode));
