@@ -128,16 +128,28 @@ int64_t Account::TakeBinaryPeak() {
   return p > now ? p : now;
 }
 
+bool Account::empty() const {
+  return local_.load(std::memory_order_acquire) +
+                 shared_.load(std::memory_order_acquire) ==
+             0 &&
+         binary_.load(std::memory_order_acquire) == 0;
+}
+
+// A credit (delta < 0) touches nothing of the account after its counter
+// moved: the account of an ended process may be freed once it reads empty.
 void Account::AddBinary(int64_t delta) {
-  int64_t now = binary_.fetch_add(delta, std::memory_order_relaxed) + delta;
+  int64_t now = binary_.fetch_add(delta, std::memory_order_acq_rel) + delta;
   if (delta > 0) RaiseTo(binary_peak_, now);
 }
 
 void Account::ChargeShared(int64_t delta) {
-  for (Account* a = this; a != nullptr; a = a->parent_) {
-    int64_t now = a->shared_.fetch_add(delta, std::memory_order_relaxed) +
-                  delta + a->local_.load(std::memory_order_relaxed);
+  for (Account* a = this; a != nullptr;) {
+    Account* next = a->parent_;
+    int64_t local = a->local_.load(std::memory_order_relaxed);
+    int64_t now =
+        a->shared_.fetch_add(delta, std::memory_order_acq_rel) + delta + local;
     if (delta > 0) RaiseTo(a->peak_, now);
+    a = next;
   }
 }
 

@@ -55,6 +55,12 @@ class Account {
 
   Account* parent() const { return parent_; }
 
+  // Whether nothing is charged to it, memory or binaries. Once true for an
+  // account that nobody charges any more (its owner is gone), it may be
+  // destroyed: a credit is complete once it shows (acquire), and never
+  // touches the account after that.
+  bool empty() const;
+
   // Internal: charge/credit paths used by the allocator hooks.
   void ChargeShared(int64_t delta);
   void ChargeLocal(int64_t delta);

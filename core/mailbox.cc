@@ -4,7 +4,9 @@ namespace overseer {
 
 Mailbox::Mailbox() : head_(&stub_), tail_(&stub_) {}
 
-Mailbox::~Mailbox() {
+Mailbox::~Mailbox() { Clear(); }
+
+void Mailbox::Clear() {
   Drain([](Envelope*) { return false; });
   while (Envelope* e = TakeFirst()) {
     Consumed(*e);

@@ -66,6 +66,8 @@ class Mailbox {
   void ForEachQueued(absl::FunctionRef<bool(const Envelope&)> visit) const;
   // Owner only: accounting once an envelope taken out is done with.
   void Consumed(const Envelope& e);
+  // Owner only: frees everything queued, incoming or saved.
+  void Clear();
 
   GaugeCounter& length() { return length_; }
   GaugeCounter& bytes() { return bytes_; }

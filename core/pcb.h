@@ -95,6 +95,10 @@ class Pcb {
   std::vector<std::function<void()>> on_exit_ ABSL_GUARDED_BY(mu_);
 };
 
+// Control blocks kept after their process ended, until blocks it left
+// behind are freed (for tests). Thread-safe.
+size_t RetiredCount();
+
 // Bytes of runtime overhead a process costs besides what its account owns.
 inline constexpr int64_t kPcbBytes =
     static_cast<int64_t>(sizeof(Pcb) + kAllocationHeaderBytes);

@@ -2,7 +2,9 @@
 // reply, waits, and the Process API.
 #include "core/process.h"
 
+#include <algorithm>
 #include <atomic>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "core/clock.h"
@@ -13,6 +15,44 @@ namespace overseer {
 namespace internal {
 namespace {
 std::atomic<uint64_t> g_next_ref{1};
+
+// Control blocks of ended processes whose account still owns blocks that
+// outlived them: left in a structure shared with others, the last copy of
+// a shared_ptr held elsewhere, a Binary handle. Each such block credits
+// the account when it is freed, so the account (inside the control block)
+// is kept until it reads empty, and freed at a later sweep.
+struct Retired {
+  absl::Mutex mu;
+  std::vector<Pcb*> pcbs ABSL_GUARDED_BY(mu);
+  size_t sweep_at ABSL_GUARDED_BY(mu) = 16;
+};
+
+Retired& Retirees() {
+  static Retired* const retired = [] {
+    AccountScope none(nullptr, AccountScope::kShared);
+    return new Retired;  // lives as long as the program
+  }();
+  return *retired;
+}
+
+// Keeps `pcb` until its account is empty; sweeps when the list has doubled
+// since the last sweep, so that keeping costs amortized constant time.
+void Retire(Pcb* pcb) {
+  Retired& r = Retirees();
+  std::vector<Pcb*> done;
+  {
+    absl::MutexLock lock(&r.mu);
+    r.pcbs.push_back(pcb);
+    if (r.pcbs.size() < r.sweep_at) return;
+    auto owing = std::partition(r.pcbs.begin(), r.pcbs.end(),
+                                [](Pcb* p) { return !p->own_.empty(); });
+    done.assign(owing, r.pcbs.end());
+    r.pcbs.erase(owing, r.pcbs.end());
+    r.sweep_at = std::max<size_t>(16, 2 * r.pcbs.size());
+  }
+  for (Pcb* p : done) delete p;
+}
+
 }  // namespace
 
 void Retain(Pcb* pcb) { pcb->refs_.fetch_add(1, std::memory_order_relaxed); }
@@ -20,8 +60,19 @@ void Retain(Pcb* pcb) { pcb->refs_.fetch_add(1, std::memory_order_relaxed); }
 void Release(Pcb* pcb) {
   if (pcb->refs_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   AccountScope none(nullptr, AccountScope::kShared);
-  delete pcb->zones_.load();
-  delete pcb;  // its mailbox frees what arrived after the end
+  delete pcb->zones_.exchange(nullptr);
+  pcb->mailbox_.Clear();  // what arrived after the end
+  if (!pcb->own_.empty()) {
+    Retire(pcb);
+    return;
+  }
+  delete pcb;
+}
+
+size_t RetiredCount() {
+  Retired& r = Retirees();
+  absl::MutexLock lock(&r.mu);
+  return r.pcbs.size();
 }
 
 uint64_t PcbId(const Pcb* pcb) { return pcb->id_; }
