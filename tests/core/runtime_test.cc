@@ -1,12 +1,15 @@
 #include "core/runtime.h"
 
 #include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
+#include "core/binary.h"
 #include "core/gen_server.h"
+#include "core/pcb.h"
 #include "gtest/gtest.h"
 #include "tests/core/core_test_util.h"
 
@@ -297,6 +300,7 @@ TEST(RuntimeTest, AHundredThousandProcessesSpawnedAndGoneLeaveNoTrace) {
   uint64_t spawned = rt.counters().processes_spawned;
   Pid keeper = *rt.Spawn<Counter>({});
   int64_t keeper_memory = Settled(rt, keeper)->memory.value;
+  size_t retired = internal::RetiredCount();
   constexpr int kProcesses = 100000;
   {
     std::vector<Pid> pids;
@@ -316,6 +320,8 @@ TEST(RuntimeTest, AHundredThousandProcessesSpawnedAndGoneLeaveNoTrace) {
   rt.ForEachProcess([&](const ProcessInfo& info) { total += info.memory.value; });
   EXPECT_EQ(total, keeper_memory);
   EXPECT_EQ(Settled(rt, keeper)->memory.value, keeper_memory);
+  // Each one's account was empty at its end: none is kept for later.
+  EXPECT_LE(internal::RetiredCount(), retired);
 }
 
 TEST(RuntimeTest, AProcessThatAllocatesOneMebibyteShowsItAndReturnsToItsBaseline) {
@@ -490,6 +496,57 @@ TEST(RuntimeTest, AnObserverHearsOfSpawnsExitsTimeoutsAndLogLines) {
   EXPECT_TRUE(timeout);
   EXPECT_TRUE(line);
   EXPECT_TRUE(exit);
+}
+
+// Where processes leave what they allocated, for the test to free later.
+struct Leftovers {
+  absl::Mutex mu;
+  std::vector<std::unique_ptr<std::string>> strings;
+  std::vector<std::shared_ptr<std::vector<char>>> shared;
+  std::vector<Binary> binaries;
+};
+struct LeaveSomething {
+  Leftovers* into;
+};
+// Allocates in its own account and leaves it in a structure it does not own.
+class Leaver : public GenServer<std::shared_ptr<std::vector<char>>> {
+ protected:
+  Co HandleCast(std::shared_ptr<std::vector<char>>& mine, Message& m) override {
+    if (const LeaveSomething* l = m.As<LeaveSomething>()) {
+      mine = std::make_shared<std::vector<char>>(1000, 'v');
+      absl::MutexLock lock(&l->into->mu);
+      l->into->strings.push_back(std::make_unique<std::string>(500, 'l'));
+      l->into->shared.push_back(mine);
+      l->into->binaries.push_back(Binary::Copy(std::string(300, 'b')));
+      Stop();
+    }
+    return {};
+  }
+};
+
+TEST(RuntimeTest, WhatAProcessLeftBehindCanBeFreedSafelyAfterItIsGone) {
+  // The blocks are charged to the process, which is gone (control block
+  // and all) by the time they are freed: under ASan, any use of its
+  // account then fails the program.
+  Runtime rt(RuntimeOptions{.schedulers = 2});
+  Leftovers leftovers;
+  size_t retired = internal::RetiredCount();
+  for (int i = 0; i < 50; ++i) {
+    Pid pid = *rt.Spawn<Leaver>({});
+    rt.Cast(pid, LeaveSomething{&leftovers});
+    ASSERT_TRUE(rt.WaitExit(pid, testing::kPatience));
+  }
+  // Their control blocks are kept while their accounts still owe.
+  EXPECT_TRUE(Eventually([&] { return internal::RetiredCount() == retired + 50; }));
+  absl::MutexLock lock(&leftovers.mu);
+  EXPECT_EQ(leftovers.strings.size(), 50u);
+  leftovers.strings.clear();
+  leftovers.shared.clear();
+  leftovers.binaries.clear();
+  // And processes spawned since are unaffected.
+  Pid pid = *rt.Spawn<Counter>({});
+  rt.Cast(pid, Tick{});
+  EXPECT_EQ(*rt.CallAs<int>(pid, Get{}, absl::Seconds(5)), 1);
 }
 
 TEST(RuntimeTest, DestroyingTheRuntimeEndsEveryProcessAndFreesWhatTheyHeld) {
