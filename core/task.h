@@ -87,10 +87,13 @@ Async<Message> RunWrapped(const F& f, A&... args) {
 // deep (what the closure captured is copied too).
 class TaskStart {
  public:
+  // Takes `f` by reference and copies (or moves) it once into the start: a
+  // lambda that captured a `const T&` by copy holds a const member, which a
+  // move copies, so every extra pass by value would copy the capture again.
   template <typename F>
-  static TaskStart Closure(F f) {
+  static TaskStart Closure(F&& f) {
     TaskStart t;
-    t.impl_ = std::make_unique<ClosureImpl<F>>(std::move(f));
+    t.impl_ = std::make_unique<ClosureImpl<std::decay_t<F>>>(std::forward<F>(f));
     return t;
   }
   template <typename Fn, typename... Args>
@@ -122,7 +125,8 @@ class TaskStart {
   };
   template <typename F>
   struct ClosureImpl final : Base {
-    explicit ClosureImpl(F fn) : f(std::move(fn)) {}
+    explicit ClosureImpl(const F& fn) : f(fn) {}
+    explicit ClosureImpl(F&& fn) : f(std::move(fn)) {}
     std::unique_ptr<Base> Clone() const override {
       return std::make_unique<ClosureImpl>(f);
     }
