@@ -1,6 +1,7 @@
 // Reading captures: StreamRecording decodes the capture byte stream as it is
-// fed (a file read in pieces, or a live attach socket) and serves it as a
-// Recording; OpenCaptureFile feeds it a whole file.
+// fed (a live attach socket, or any stream read in pieces) and serves it as a
+// Recording; OpenCaptureFile reads a whole file, loads it through its end
+// index when the writer finished it, and feeds it chunk by chunk otherwise.
 //
 // A StreamRecording keeps the compressed sample chunks in memory plus an
 // index of them; SnapshotAt(i) decodes the keyframe at or before i and the
@@ -40,17 +41,19 @@
 
 namespace overseer {
 
-// Opens a capture file and decodes all of it. Fails only when nothing is
-// usable: NotFound (no such file), InvalidArgument (empty, or not a capture),
-// Unimplemented (a newer format version; the message names both versions),
-// or the error of reading the file. A damaged or cut-off file gives a
-// Recording whose status() is DataLoss naming the byte offset.
+// Opens a capture file (read whole into memory). Thread-safe. Fails only
+// when nothing is usable: NotFound (no such file), InvalidArgument (empty,
+// or not a capture), Unimplemented (a newer format version; the message
+// names both versions), or the error of reading the file. A damaged or
+// cut-off file gives a Recording whose status() is DataLoss naming the byte
+// offset.
 absl::StatusOr<std::unique_ptr<Recording>> OpenCaptureFile(
     const std::string& path);
 
 // The same for a whole capture already in memory (`bytes` is the stream from
 // its first byte). A finished capture is loaded through its end index,
-// without decompressing every sample; any other is scanned.
+// without decompressing every sample; any other is scanned. Same errors as
+// OpenCaptureFile, without the file ones. Thread-safe.
 absl::StatusOr<std::unique_ptr<Recording>> OpenCaptureBytes(
     std::vector<uint8_t> bytes);
 

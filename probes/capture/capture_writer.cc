@@ -89,8 +89,9 @@ absl::Status CaptureWriter::WriteSample(const Snapshot& snapshot) {
   SnapshotDiff diff;
   if (!keyframe) {
     diff = DiffSnapshots(previous_, snapshot);
-    // A delta as long as a keyframe saves nothing and lengthens seeks.
-    keyframe = diff.records() >= RecordCount(snapshot);
+    // A delta listing half of what a keyframe would saves little space and
+    // makes every seek past it decode as much again: write the keyframe.
+    keyframe = diff.records() * 2 >= RecordCount(snapshot);
     if (!keyframe) EncodeDelta(previous_, snapshot, diff, strings_, &sample_);
   }
   if (keyframe) EncodeKeyframe(snapshot, strings_, &sample_);

@@ -37,7 +37,8 @@
 namespace overseer {
 
 struct CaptureWriterOptions {
-  // A keyframe at least every this many samples (1: every sample is one).
+  // A keyframe at least every this many samples (1: every sample is one),
+  // and whenever a delta would list half as many entries as a keyframe.
   // Seeking decodes one keyframe plus at most interval - 1 deltas.
   int keyframe_interval = 30;
   // zstd level for chunk payloads: 1 fast .. 19 small; 0 stores them raw.

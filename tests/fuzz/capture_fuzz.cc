@@ -148,11 +148,13 @@ std::vector<std::vector<uint8_t>> CaptureFuzzSeeds() {
     bool finish;
   };
   const Recipe recipes[] = {
-      {{.processes = 4, .change_fraction = 0.5, .churn_fraction = 0.25}, 6, 3,
+      // Few changes per sample, so that most samples are deltas (a busy
+      // sample becomes a keyframe), with exits, spawns and events.
+      {{.processes = 16, .change_fraction = 0.1, .churn_fraction = 0.07}, 6, 4,
        true, true},
       {{.processes = 12, .change_fraction = 0.2, .churn_fraction = 0.1}, 5, 2,
        false, true},
-      {{.processes = 3, .change_fraction = 1.0, .churn_fraction = 0.0}, 4, 10,
+      {{.processes = 10, .change_fraction = 0.1, .churn_fraction = 0.0}, 4, 10,
        true, false},
       {{.processes = 1, .change_fraction = 0.0, .churn_fraction = 0.0}, 2, 1,
        false, true},

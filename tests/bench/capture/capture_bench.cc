@@ -61,14 +61,15 @@ void BM_WriteSample(benchmark::State& state) {
 }
 BENCHMARK(BM_WriteSample)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
-std::string created_files[2];  // removed by main at exit
+std::string created_files[4];  // removed by main at exit
 
-// A capture file of kCaptureSamples samples, written once per workload.
-const std::string& CaptureFile(bool busy) {
-  std::string& path = created_files[busy ? 1 : 0];
+// A capture file of kCaptureSamples samples, written once per workload;
+// `finished` false leaves it as a killed writer would (no end index).
+const std::string& CaptureFile(bool busy, bool finished = true) {
+  std::string& path = created_files[(busy ? 1 : 0) + (finished ? 0 : 2)];
   if (!path.empty()) return path;
   path = "/tmp/overseer_capture_bench_" + std::to_string(::getpid()) +
-         (busy ? "_busy.ovc" : "_idle.ovc");
+         (busy ? "_busy" : "_idle") + (finished ? ".ovc" : "_unfinished.ovc");
   testing::SyntheticRun run(Workload(busy));
   absl::StatusOr<std::unique_ptr<ByteSink>> sink = OpenFileSink(path);
   if (!sink.ok()) std::abort();
@@ -77,15 +78,19 @@ const std::string& CaptureFile(bool busy) {
   for (int i = 0; i < kCaptureSamples; ++i) {
     if (!writer.WriteSample(run.Next()).ok()) std::abort();
   }
-  if (!writer.Finish().ok()) std::abort();
+  if (finished && !writer.Finish().ok()) std::abort();
   return path;
 }
 
+// range(0): busy; range(1): finished (opened through its end index) or not
+// (scanned, every sample decompressed).
 void BM_OpenCapture(benchmark::State& state) {
-  const std::string& path = CaptureFile(state.range(0) != 0);
+  const bool finished = state.range(1) != 0;
+  const std::string& path = CaptureFile(state.range(0) != 0, finished);
   for (auto _ : state) {
     absl::StatusOr<std::unique_ptr<Recording>> r = OpenCaptureFile(path);
-    if (!r.ok() || (*r)->sample_count() != kCaptureSamples) {
+    if (!r.ok() || (*r)->sample_count() != kCaptureSamples ||
+        (*r)->status().ok() != finished) {
       state.SkipWithError("open failed");
     }
     benchmark::DoNotOptimize(r);
@@ -94,9 +99,15 @@ void BM_OpenCapture(benchmark::State& state) {
   std::fseek(f, 0, SEEK_END);
   state.counters["file_MB"] = static_cast<double>(std::ftell(f)) / 1e6;
   std::fclose(f);
-  state.SetLabel(state.range(0) != 0 ? "busy" : "idle");
+  state.SetLabel(std::string(state.range(0) != 0 ? "busy" : "idle") +
+                 (finished ? ", indexed" : ", unfinished: scanned"));
 }
-BENCHMARK(BM_OpenCapture)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_OpenCapture)
+    ->Args({0, 1})
+    ->Args({1, 1})
+    ->Args({0, 0})
+    ->Args({1, 0})
+    ->Unit(benchmark::kMillisecond);
 
 void BM_SeekRandomInstant(benchmark::State& state) {
   absl::StatusOr<std::unique_ptr<Recording>> r =

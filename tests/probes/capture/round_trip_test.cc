@@ -203,7 +203,7 @@ TEST(CaptureRoundTripTest, KeyframeIntervalBoundsTheDeltasBeforeEachSample) {
   EXPECT_EQ(writer.bytes_written(), bytes->size());
 }
 
-TEST(CaptureRoundTripTest, ADeltaAsLongAsAKeyframeIsWrittenAsAKeyframe) {
+TEST(CaptureRoundTripTest, ADeltaHalfAsLongAsAKeyframeIsWrittenAsAKeyframe) {
   const WrittenRun busy = WriteRun(
       {.processes = 100, .change_fraction = 5.0, .churn_fraction = 0.0}, 6,
       {.keyframe_interval = 100});
@@ -217,11 +217,18 @@ TEST(CaptureRoundTripTest, ADeltaAsLongAsAKeyframeIsWrittenAsAKeyframe) {
   a.details.clear();
   a.zones.clear();
   Snapshot b = a;
-  for (ProcessSample& p : b.processes) ++p.reductions;
+  for (size_t i = 0; i < b.processes.size() / 2; ++i) {
+    ++b.processes[i].reductions;
+  }
   b.time_ns += 1;
+  Snapshot c = b;  // fewer than half change: a delta
+  c.processes[0].reductions += 1;
+  c.time_ns += 1;
   ASSERT_TRUE(writer.WriteSample(a).ok());
   ASSERT_TRUE(writer.WriteSample(b).ok());
+  ASSERT_TRUE(writer.WriteSample(c).ok());
   EXPECT_EQ(writer.keyframes_written(), 2u);
+  EXPECT_EQ(writer.samples_written(), 3u);
 }
 
 TEST(CaptureWriterTest, RefusesUnsortedSamplesAndTimeGoingBackwardsButGoesOn) {
