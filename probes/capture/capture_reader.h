@@ -67,7 +67,7 @@ class StreamRecording final : public Recording {
   // first error (InvalidArgument: not a capture; Unimplemented: newer
   // version; DataLoss at an offset), which is also status() from then on:
   // later pieces are ignored and everything decoded before stays.
-  // Thread-safe.
+  // FailedPrecondition after EndOfStream. Thread-safe.
   absl::Status Feed(absl::Span<const uint8_t> bytes);
 
   // Declares the stream over. A stream cut inside a chunk, or without the
