@@ -15,8 +15,11 @@ namespace {
 // are counted as lost, so a stuck viewer's memory stays bounded.
 constexpr size_t kMaxPendingEvents = 4096;
 constexpr int kMaxPreview = 100;
-// Recorder::SetInterval's floor, so the reply names the interval in force.
+// Recorder::SetInterval's floor, so the reply names the interval in force;
+// and a ceiling, since the recorder takes a new interval only after its
+// current wait: a viewer must not be able to put sampling to sleep.
 constexpr absl::Duration kMinInterval = absl::Milliseconds(10);
+constexpr absl::Duration kMaxInterval = absl::Minutes(1);
 
 attach::pb::ControlReply Fail(attach::pb::ControlReply reply,
                               const absl::Status& status) {
@@ -129,7 +132,7 @@ attach::pb::ControlReply Viewer::Control(
         return Fail(reply, absl::InvalidArgumentError(
             "the sampling interval must be positive"));
       }
-      const absl::Duration now = std::max(want, kMinInterval);
+      const absl::Duration now = std::clamp(want, kMinInterval, kMaxInterval);
       state_->recorder->SetInterval(now);
       state_->interval_ns.store(absl::ToInt64Nanoseconds(now));
       reply.set_interval_ns(absl::ToInt64Nanoseconds(now));

@@ -1,0 +1,69 @@
+#include "probes/tools/capture_options.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace overseer {
+namespace {
+
+using Mode = CaptureToolOptions::Mode;
+
+absl::StatusOr<CaptureToolOptions> Parse(std::vector<std::string> args) {
+  return ParseCaptureArgs(args);
+}
+
+TEST(CaptureOptionsTest, LaunchTakesEverythingAfterTheDoubleDashAsTheCommand) {
+  auto o = Parse({"--out", "run.ovc", "--duration", "30s", "--launch", "--",
+                  "demo", "--mode", "closure"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->mode, Mode::kLaunch);
+  EXPECT_EQ(o->command, (std::vector<std::string>{"demo", "--mode", "closure"}));
+  EXPECT_EQ(o->out, "run.ovc");
+  EXPECT_EQ(o->duration, absl::Seconds(30));
+  EXPECT_FALSE(o->interval.has_value());
+}
+
+TEST(CaptureOptionsTest, AttachTakesAnEndpointAToken_AndEqualsSignsWork) {
+  auto o = Parse({"--attach=tcp:127.0.0.1:4000", "--token", "abc", "--out=x.ovc",
+                  "--interval=100ms", "--quiet"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->mode, Mode::kAttach);
+  EXPECT_EQ(o->endpoint, "tcp:127.0.0.1:4000");
+  EXPECT_EQ(o->token, "abc");
+  EXPECT_EQ(o->interval, absl::Milliseconds(100));
+  EXPECT_TRUE(o->quiet);
+}
+
+TEST(CaptureOptionsTest, ListAndHelpNeedNothingElse) {
+  EXPECT_EQ(Parse({"--list"})->mode, Mode::kList);
+  EXPECT_EQ(Parse({"--help"})->mode, Mode::kHelp);
+  EXPECT_EQ(Parse({"--attach", "1", "--help"})->mode, Mode::kHelp);
+  EXPECT_NE(CaptureUsage().find("--launch"), std::string::npos);
+}
+
+TEST(CaptureOptionsTest, BadArgumentsAreNamedInTheError) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{}, "nothing to do"},
+      {{"--bogus"}, "--bogus"},
+      {{"--attach", "1"}, "--out"},
+      {{"--out", "x", "--launch"}, "--launch needs a command"},
+      {{"--out", "x", "--launch", "--"}, "--launch needs a command"},
+      {{"--out", "x", "--attach", "1", "--duration", "soon"}, "--duration"},
+      {{"--out", "x", "--attach", "1", "--interval", "-5ms"}, "--interval"},
+      {{"--out", "x", "--attach", "1", "--duration", "0s"}, "--duration"},
+      {{"--out", "x", "--attach"}, "--attach needs a value"},
+      {{"--list", "--attach", "1"}, "one of"},
+      {{"--out", "x", "--token", "t", "--launch", "cmd"}, "--token"},
+  };
+  for (const auto& [args, want] : cases) {
+    auto o = Parse(args);
+    ASSERT_EQ(o.status().code(), absl::StatusCode::kInvalidArgument) << want;
+    EXPECT_NE(o.status().message().find(want), std::string::npos)
+        << o.status().message() << " should mention " << want;
+  }
+}
+
+}  // namespace
+}  // namespace overseer
