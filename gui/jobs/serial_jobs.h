@@ -23,10 +23,12 @@
 #include <QMetaObject>
 #include <QObject>
 #include <QThread>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -52,6 +54,7 @@ class SerialJobs {
   // Runs `work` after the running job, replacing any job still waiting.
   void Post(Work work, Done done) {
     Q_ASSERT(QThread::currentThread() == context_->thread());
+    if (waiting_.has_value()) DropInBackground(std::move(*waiting_));
     waiting_ = Job{next_id_++, std::move(work), std::move(done)};
     if (!running_) StartWaiting();
   }
@@ -59,6 +62,7 @@ class SerialJobs {
   // Drops the waiting job and the result of the running one.
   void Invalidate() {
     Q_ASSERT(QThread::currentThread() == context_->thread());
+    if (waiting_.has_value()) DropInBackground(std::move(*waiting_));
     waiting_.reset();
     dropped_below_ = next_id_;
   }
@@ -102,8 +106,20 @@ class SerialJobs {
 
   void Finish(uint64_t id, const Done& done, Result result) {
     running_ = false;
-    if (id >= dropped_below_) done(std::move(result));
+    if (id >= dropped_below_) {
+      done(std::move(result));
+    } else {
+      DropInBackground(std::move(result));
+    }
     if (waiting_.has_value() && !running_) StartWaiting();
+  }
+
+  // What a job captured or produced may be a million rows: freeing it is
+  // work for the pool, not for the GUI thread.
+  template <typename T>
+  static void DropInBackground(T value) {
+    auto holder = std::make_shared<T>(std::move(value));
+    QThreadPool::globalInstance()->start([holder]() mutable { holder.reset(); });
   }
 
   QObject* const context_;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "gui/jobs/release.h"
 #include "probes/analysis/format.h"
 
 namespace overseer {
@@ -160,7 +161,7 @@ void ProcessTableModel::sort(int column, Qt::SortOrder order) {
 }
 
 void ProcessTableModel::SetTable(std::shared_ptr<const ProcessTable> table) {
-  latest_table_ = std::move(table);
+  ReleaseInBackground(std::exchange(latest_table_, std::move(table)));
   Requery(latest_table_);
 }
 
@@ -199,8 +200,10 @@ void ProcessTableModel::Requery(std::shared_ptr<const ProcessTable> table) {
         // A reset rather than a layout change: the rows themselves are new
         // values, and a reset of a virtual view is O(1) for the GUI thread.
         beginResetModel();
-        shown_ = std::move(shown);
+        Shown old = std::exchange(shown_, std::move(shown));
         endResetModel();
+        ReleaseInBackground(std::move(old.table));
+        ReleaseInBackground(std::move(old.order));
         emit OrderApplied();
         if (!jobs_.busy()) emit BusyChanged(false);
       });
@@ -209,11 +212,17 @@ void ProcessTableModel::Requery(std::shared_ptr<const ProcessTable> table) {
 
 std::optional<int> ProcessTableModel::RowOfPid(uint64_t pid) const {
   if (!shown_.order) return std::nullopt;
+  // Rows are in pid order: find the row, then its place in the order, which
+  // is a scan of a flat index array rather than of the rows themselves.
+  const std::vector<ProcessRow>& rows = shown_.table->rows;
+  auto it = std::lower_bound(rows.begin(), rows.end(), pid,
+                             [](const ProcessRow& r, uint64_t p) { return r.pid < p; });
+  if (it == rows.end() || it->pid != pid) return std::nullopt;
+  auto row = static_cast<uint32_t>(it - rows.begin());
   const std::vector<uint32_t>& order = *shown_.order;
-  for (size_t i = 0; i < order.size(); ++i) {
-    if (shown_.table->rows[order[i]].pid == pid) return static_cast<int>(i);
-  }
-  return std::nullopt;
+  auto at = std::find(order.begin(), order.end(), row);
+  if (at == order.end()) return std::nullopt;
+  return static_cast<int>(at - order.begin());
 }
 
 size_t ProcessTableModel::total_count() const {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "gui/jobs/release.h"
 #include "probes/analysis/format.h"
 
 namespace overseer {
@@ -39,10 +40,10 @@ SupervisionTreeModel::~SupervisionTreeModel() = default;
 void SupervisionTreeModel::SetTree(std::shared_ptr<const SupervisionTree> tree,
                                    std::shared_ptr<const ProcessTable> table) {
   beginResetModel();
-  tree_ = std::move(tree);
-  table_ = std::move(table);
+  ReleaseInBackground(std::exchange(tree_, std::move(tree)));
+  ReleaseInBackground(std::exchange(table_, std::move(table)));
   if (tree_ && table_ && table_->rows.size() != tree_->nodes.size()) {
-    table_.reset();  // not from one snapshot: show pids rather than lie
+    ReleaseInBackground(std::move(table_));  // not from one snapshot: show pids
   }
   shown_.clear();
   roots_ = Shown{};

@@ -19,6 +19,7 @@
 
 #include "absl/strings/string_view.h"
 #include "gui/jobs/instant_loader.h"
+#include "gui/jobs/release.h"
 #include "gui/session/file_session.h"
 #include "gui/session/session.h"
 #include "gui/widgets/applications_view.h"
@@ -229,7 +230,7 @@ void MainWindow::SetSession(std::unique_ptr<Session> session) {
   windows_.clear();
   overview_jobs_.Invalidate();
   loader_.reset();  // waits for its job, which reads the old recording
-  instant_.reset();
+  ReleaseInBackground(std::move(instant_));
   session_ = std::move(session);
   HideMessage();
   timeline_.Reset();
@@ -318,7 +319,7 @@ void MainWindow::ApplyOverview(const Overview& overview) {
 }
 
 void MainWindow::OnInstantLoaded(std::shared_ptr<const Instant> instant) {
-  instant_ = std::move(instant);
+  ReleaseInBackground(std::exchange(instant_, std::move(instant)));
   system_->Show(*session_, run_, instant_.get());
   load_charts_->SetMarker(instant_->time_ns);
   applications_->SetInstant(instant_);

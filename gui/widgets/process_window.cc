@@ -11,6 +11,7 @@
 
 #include <utility>
 
+#include "gui/jobs/release.h"
 #include "gui/session/session.h"
 #include "gui/widgets/chart_util.h"
 #include "probes/analysis/format.h"
@@ -191,7 +192,7 @@ ProcessWindow::ProcessWindow(const Session* session, uint64_t pid, QWidget* pare
 ProcessWindow::~ProcessWindow() = default;
 
 void ProcessWindow::SetInstant(std::shared_ptr<const Instant> instant) {
-  instant_ = std::move(instant);
+  ReleaseInBackground(std::exchange(instant_, std::move(instant)));
   std::vector<KeyValueGroup> info = ProcessInformation(*instant_, pid_);
   QString at = Q(FormatDuration(instant_->time_ns));
   const ProcessSample* p =

@@ -6,7 +6,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QTimer>
-#include <QTreeView>
+#include <QTableView>
 #include <QVBoxLayout>
 
 #include "probes/analysis/format.h"
@@ -27,14 +27,22 @@ ProcessesView::ProcessesView(QWidget* parent) : QWidget(parent) {
   bar->addWidget(reductions_);
   layout->addLayout(bar);
 
-  view_ = new QTreeView(this);
+  view_ = new QTableView(this);
   view_->setModel(&model_);
-  view_->setRootIsDecorated(false);
-  view_->setUniformRowHeights(true);  // keeps a million rows virtual
+  view_->verticalHeader()->hide();
+  view_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+  view_->verticalHeader()->setDefaultSectionSize(view_->fontMetrics().height() + 4);
+  view_->horizontalHeader()->setHighlightSections(false);
+  view_->horizontalHeader()->setStretchLastSection(true);
+  view_->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+  view_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  view_->setSelectionMode(QAbstractItemView::SingleSelection);
+  view_->setShowGrid(false);
+  view_->setWordWrap(false);
   view_->setAlternatingRowColors(true);
   view_->setSortingEnabled(true);
-  view_->header()->setSortIndicator(ProcessTableModel::kMemory, Qt::DescendingOrder);
-  view_->header()->setSectionsMovable(true);
+  view_->horizontalHeader()->setSortIndicator(ProcessTableModel::kMemory, Qt::DescendingOrder);
+  view_->horizontalHeader()->setSectionsMovable(true);
   view_->setColumnWidth(ProcessTableModel::kPid, 90);
   view_->setColumnWidth(ProcessTableModel::kName, 330);
   view_->setColumnWidth(ProcessTableModel::kReductions, 100);
@@ -59,7 +67,7 @@ ProcessesView::ProcessesView(QWidget* parent) : QWidget(parent) {
     model_.SetReductionsMode(i == 0 ? ProcessTableModel::ReductionsMode::kDelta
                                     : ProcessTableModel::ReductionsMode::kTotal);
   });
-  connect(view_, &QTreeView::doubleClicked, this, [this](const QModelIndex& i) {
+  connect(view_, &QTableView::doubleClicked, this, [this](const QModelIndex& i) {
     emit OpenProcess(i.data(ProcessTableModel::kPidRole).toULongLong());
   });
   connect(view_->selectionModel(), &QItemSelectionModel::currentChanged, this,
@@ -84,7 +92,7 @@ void ProcessesView::SetInstant(std::shared_ptr<const Instant> instant) {
 }
 
 void ProcessesView::SortBy(int column, Qt::SortOrder order) {
-  view_->header()->setSortIndicator(column, order);  // calls model_.sort
+  view_->horizontalHeader()->setSortIndicator(column, order);  // calls model_.sort
 }
 
 void ProcessesView::SetFilter(const QString& text) {

@@ -1,5 +1,6 @@
 // ProcessesView: Observer's Processes tab. A virtual list of every process
-// (a million rows scroll as fast as fifty), sortable by any column (figures
+// (a million rows scroll as fast as fifty: a QTableView with fixed row
+// heights lays out nothing per row, where a QTreeView walks every row), sortable by any column (figures
 // descending first), a filter box (name, pid, current function), outliers
 // highlighted with their reason in a tooltip, and a status line with the
 // counts. Sorting and filtering run in ProcessTableModel's background jobs;
@@ -21,7 +22,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QTimer;
-class QTreeView;
+class QTableView;
 
 namespace overseer {
 
@@ -41,7 +42,7 @@ class ProcessesView final : public QWidget {
   uint64_t selected_pid() const { return selected_pid_; }
 
   ProcessTableModel* model() { return &model_; }
-  QTreeView* tree_view() const { return view_; }
+  QTableView* table_view() const { return view_; }
   QString status_text() const;
 
  signals:
@@ -55,7 +56,7 @@ class ProcessesView final : public QWidget {
   ProcessTableModel model_;
   QLineEdit* filter_ = nullptr;
   QComboBox* reductions_ = nullptr;
-  QTreeView* view_ = nullptr;
+  QTableView* view_ = nullptr;
   QLabel* status_ = nullptr;
   QTimer* filter_delay_ = nullptr;
   uint64_t selected_pid_ = 0;

@@ -10,6 +10,7 @@
 
 #include <utility>
 
+#include "gui/jobs/release.h"
 #include "probes/analysis/format.h"
 #include "probes/analysis/row_query.h"
 
@@ -59,7 +60,7 @@ ProfileView::ProfileView(QWidget* parent) : QWidget(parent) {
 ProfileView::~ProfileView() = default;
 
 void ProfileView::SetInstant(std::shared_ptr<const Instant> instant) {
-  instant_ = std::move(instant);
+  ReleaseInBackground(std::exchange(instant_, std::move(instant)));
   Recompute();
 }
 
