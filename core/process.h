@@ -169,7 +169,11 @@ class Process {
   internal::WaitAwaiter Receive(std::function<bool(const Message&)> match,
                                 absl::Duration timeout);
 
+  // A DOWN with the returned ref comes when `target` ends (at once, with
+  // noproc, if it is gone already).
   Ref Monitor(const Pid& target);
+  // True if the monitor was on: no DOWN for it will come. False if there
+  // was none, or its DOWN was sent already (queued, or on its way).
   bool Demonitor(Ref ref);
   void Link(const Pid& other);
   void Unlink(const Pid& other);

@@ -229,13 +229,21 @@ void RuntimeImpl::EndProcess(Pcb* p, const ExitReason& reason) {
       SendExitSignal(l, self, reason);
     }
     for (const MonitorEntry& m : watchers) {
+      // Taken out of the watcher's list before the DOWN goes, under its
+      // lock: a Demonitor either finds it (and no DOWN comes) or not (and
+      // the DOWN is on its way), never both.
+      bool monitoring;
+      {
+        absl::MutexLock lock(&m.pid.pcb()->mu_);
+        auto& v = m.pid.pcb()->monitoring_;
+        auto it = std::find_if(v.begin(), v.end(),
+                               [&](const MonitorEntry& x) { return x.ref == m.ref; });
+        monitoring = it != v.end();
+        if (monitoring) v.erase(it);
+      }
+      if (!monitoring) continue;
       DownMessage down{Ref{m.ref}, self, reason};
       Deliver(m.pid, Envelope::Kind::kInfo, 0, [&] { return Message::Of(down); });
-      absl::MutexLock lock(&m.pid.pcb()->mu_);
-      auto& v = m.pid.pcb()->monitoring_;
-      v.erase(std::remove_if(v.begin(), v.end(),
-                             [&](const MonitorEntry& x) { return x.ref == m.ref; }),
-              v.end());
     }
     for (const MonitorEntry& m : watching) {
       absl::MutexLock lock(&m.pid.pcb()->mu_);

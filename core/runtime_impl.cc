@@ -204,6 +204,12 @@ void RuntimeImpl::UnlinkPair(Pcb* a, Pcb* b) {
 uint64_t RuntimeImpl::AddMonitor(Pcb* watcher, Pcb* target) {
   AccountScope none(nullptr, AccountScope::kShared);
   uint64_t ref = NewRef();
+  // The watcher's entry comes first: the target's exit sends a DOWN only
+  // for an entry it finds there (and takes out), see EndProcess.
+  {
+    absl::MutexLock lock(&watcher->mu_);
+    watcher->monitoring_.push_back({Pid(target), ref});
+  }
   bool dead;
   {
     absl::MutexLock lock(&target->mu_);
@@ -211,13 +217,17 @@ uint64_t RuntimeImpl::AddMonitor(Pcb* watcher, Pcb* target) {
     if (!dead) target->monitored_by_.push_back({Pid(watcher), ref});
   }
   if (dead) {
+    {
+      absl::MutexLock lock(&watcher->mu_);
+      auto& v = watcher->monitoring_;
+      v.erase(std::remove_if(v.begin(), v.end(),
+                             [&](const MonitorEntry& m) { return m.ref == ref; }),
+              v.end());
+    }
     DownMessage down{Ref{ref}, Pid(target), ExitReason::NoProc()};
     Deliver(Pid(watcher), Envelope::Kind::kInfo, 0,
             [&] { return Message::Of(down); });
-    return ref;
   }
-  absl::MutexLock lock(&watcher->mu_);
-  watcher->monitoring_.push_back({Pid(target), ref});
   return ref;
 }
 

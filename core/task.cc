@@ -1,5 +1,7 @@
 #include "core/task.h"
 
+#include <functional>
+
 #include "absl/strings/str_cat.h"
 #include "core/runtime.h"
 
@@ -78,21 +80,21 @@ Async<absl::StatusOr<TaskHandle>> AsyncNolinkStart(Process& self, Pid supervisor
 Async<absl::StatusOr<Message>> Await(Process& self, TaskHandle task,
                                      absl::Duration timeout) {
   Ref ref = task.ref;
-  absl::StatusOr<Message> got = co_await self.Receive(
-      [ref](const Message& m) {
-        const TaskResult* r = m.As<TaskResult>();
-        return r != nullptr && r->ref == ref;
-      },
-      timeout);
+  std::function<bool(const Message&)> result = [ref](const Message& m) {
+    const TaskResult* r = m.As<TaskResult>();
+    return r != nullptr && r->ref == ref;
+  };
+  absl::StatusOr<Message> got = co_await self.Receive(result, timeout);
   if (!got.ok()) co_return got.status();
-  self.Demonitor(ref);
-  // Flush the DOWN if it came already (as Process.demonitor(ref, [:flush])).
-  (void)co_await self.Receive(
-      [ref](const Message& m) {
-        const DownMessage* d = m.As<DownMessage>();
-        return d != nullptr && d->ref == ref;
-      },
-      absl::ZeroDuration());
+  // As Process.demonitor(ref, [:flush]): if the monitor was still on, no
+  // DOWN will come; if not, the DOWN was sent, and is taken out here.
+  if (!self.Demonitor(ref)) {
+    std::function<bool(const Message&)> down = [ref](const Message& m) {
+      const DownMessage* d = m.As<DownMessage>();
+      return d != nullptr && d->ref == ref;
+    };
+    (void)co_await self.Receive(down, timeout);
+  }
   co_return std::move(got->AsMutable<TaskResult>()->value);
 }
 
