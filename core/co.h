@@ -8,9 +8,14 @@
 //
 // Example:
 //   Co HandleCast(State& s, const Message& m) override {
-//     auto reply = co_await Call(s.db, Query{...}, absl::Seconds(5));
+//     Query query{...};
+//     auto reply = co_await Call(s.db, query, absl::Seconds(5));
 //     ...
 //   }
+//
+// Objects that own memory (a request, a closure) are named before the
+// co_await, not written as temporaries inside it: GCC 12 destroys such a
+// temporary twice once the coroutine has suspended (a double free).
 #ifndef OVERSEER_CORE_CO_H_
 #define OVERSEER_CORE_CO_H_
 

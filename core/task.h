@@ -13,9 +13,14 @@
 // value, or an Async<value> when it co_awaits.
 //
 // Example (inside a GenServer handler):
-//   absl::StatusOr<TaskHandle> t = co_await AsyncNolink(*this, task_sup,
-//       [batch](Process&) { return Work(batch); });
+//   auto work = [batch](Process&) { return Work(batch); };
+//   absl::StatusOr<TaskHandle> t =
+//       co_await AsyncNolink(*this, task_sup, std::move(work));
 //   ... later, in HandleInfo: a TaskResult with t->ref, then a DownMessage.
+//
+// Name the closure before the co_await, as above: GCC 12 destroys a lambda
+// written inside a co_await expression twice once the coroutine suspends,
+// which is a double free as soon as it captured something that owns memory.
 #ifndef OVERSEER_CORE_TASK_H_
 #define OVERSEER_CORE_TASK_H_
 
