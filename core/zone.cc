@@ -48,8 +48,17 @@ void ZoneScope::End() {
   slot_->cycles.store(slot_->cycles.load(std::memory_order_relaxed) + elapsed -
                           child_cycles_,
                       std::memory_order_relaxed);
-  if (parent_ != nullptr) parent_->child_cycles_ += elapsed;
-  t_innermost = parent_;
+  // Pops this zone off the thread's chain, with any zone opened after it
+  // and left open (one in a coroutine frame that suspended). A zone no
+  // longer on the chain ends after such a suspension, maybe on another
+  // thread, when the zones around it at its start may be gone: it leaves
+  // the chain alone.
+  for (const ZoneScope* z = t_innermost; z != nullptr; z = z->parent_) {
+    if (z != this) continue;
+    if (parent_ != nullptr) parent_->child_cycles_ += elapsed;
+    t_innermost = parent_;
+    return;
+  }
 }
 
 }  // namespace overseer

@@ -4,7 +4,8 @@
 // "spawn", each handler ("handle_call(Buffer)") and supervisor start_child.
 //
 // Built with OVERSEER_ZONES off, the macro compiles to nothing. Built in but
-// with profiling off (Runtime::SetProfiling), a zone costs one branch.
+// with profiling off (Runtime::SetProfiling), a zone costs one branch. A
+// zone around a co_await counts the time waited too.
 //
 // Example:
 //   void Parse() {
