@@ -7,6 +7,7 @@
 #include "core/account.h"
 #include "core/clock.h"
 #include "core/runtime.h"
+#include "core/zone.h"
 
 namespace overseer::indexer {
 namespace {
@@ -20,6 +21,9 @@ namespace {
 Async<absl::StatusOr<TaskHandle>> StartRunFromClosure(Process& self,
                                                       const BufferedTaskState& state,
                                                       const Batch& batch, int retries) {
+  // The same zone in both modes, named after the call each makes, so that
+  // the profile shows what starting a task costs the fetcher.
+  OVERSEER_ZONE("Task.Supervisor.async_nolink/2");
   return AsyncNolink(self, self.runtime().Whereis(state.task_supervisor),
                      [=](Process& task) {
                        return state.callback_module->run(task, batch, retries,
@@ -32,6 +36,7 @@ Async<absl::StatusOr<TaskHandle>> StartRunFromClosure(Process& self,
 Async<absl::StatusOr<TaskHandle>> StartRunFromFunction(Process& self,
                                                        const BufferedTaskState& state,
                                                        const Batch& batch, int retries) {
+  OVERSEER_ZONE("Task.Supervisor.async_nolink/5");
   return AsyncNolink(self, self.runtime().Whereis(state.task_supervisor),
                      state.callback_module->run, batch, retries,
                      state.callback_module_state);

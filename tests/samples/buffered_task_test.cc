@@ -39,6 +39,7 @@ BufferedTaskConfig SmallRun(const char* mode) {
   c.error_rate = 0.2;
   c.init_chunk = 500;
   c.flush_interval = absl::Milliseconds(50);
+  c.time_scale = 1;
   c.measure = true;
   c.record_batches = true;
   c.echo_log = false;
