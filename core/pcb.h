@@ -88,6 +88,8 @@ class Pcb {
 
   mutable absl::Mutex mu_;
   bool dead_ ABSL_GUARDED_BY(mu_) = false;
+  // Dead, and its links and monitors told, and out of the table.
+  bool exited_ ABSL_GUARDED_BY(mu_) = false;
   std::string name_ ABSL_GUARDED_BY(mu_);
   std::vector<Pid> links_ ABSL_GUARDED_BY(mu_);
   std::vector<MonitorEntry> monitored_by_ ABSL_GUARDED_BY(mu_);

@@ -212,7 +212,6 @@ void RuntimeImpl::EndProcess(Pcb* p, const ExitReason& reason) {
     links.swap(p->links_);
     watchers.swap(p->monitored_by_);
     watching.swap(p->monitoring_);
-    on_exit.swap(p->on_exit_);
     name = p->name_;
   }
   p->sched_.store(Pcb::kDead, std::memory_order_seq_cst);
@@ -259,6 +258,11 @@ void RuntimeImpl::EndProcess(Pcb* p, const ExitReason& reason) {
     // Out of the table before waiters hear of it, so that what they see
     // next (Find, process_count) agrees that it is gone.
     Remove(p);
+    {
+      absl::MutexLock lock(&p->mu_);
+      p->exited_ = true;
+      on_exit.swap(p->on_exit_);
+    }
     for (auto& f : on_exit) f();
     on_exit.clear();
   }

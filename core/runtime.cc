@@ -89,7 +89,7 @@ bool Runtime::WaitExit(const Pid& pid, absl::Duration timeout) const {
   {
     AccountScope none(nullptr, AccountScope::kShared);
     absl::MutexLock lock(&pid.pcb()->mu_);
-    if (pid.pcb()->dead_) return true;
+    if (pid.pcb()->exited_) return true;
     pid.pcb()->on_exit_.push_back([w] {
       absl::MutexLock l(&w->mu);
       w->done = true;

@@ -115,6 +115,8 @@ class Runtime {
   Pid Find(uint64_t id) const;
   bool Alive(const Pid& pid) const;
   // Blocks until `pid` has exited or `timeout` passed; true if it exited.
+  // Once it returns true, the exit signals and DOWNs of `pid` have been
+  // sent, and it is out of the process table.
   bool WaitExit(const Pid& pid, absl::Duration timeout) const;
 
   template <typename T>
