@@ -58,7 +58,8 @@ inline std::optional<ProcessInfo> Settled(Runtime& rt, const Pid& pid) {
 }
 
 // Messages copied out of processes, for the test thread to read. Copies are
-// made outside any account: they belong to the test.
+// made outside any account: they belong to the test. Declare it before the
+// Runtime whose processes write to it.
 class Inbox {
  public:
   void Put(const Message& m) {
@@ -113,13 +114,14 @@ class Collector : public Process {
 };
 
 // A handler blocks its scheduler thread on a gate until the test opens it
-// (so that what is sent meanwhile stays queued).
+// (so that what is sent meanwhile stays queued). Declare it before the
+// Runtime; a test that fails before opening it is only held kPatience.
 struct Gate {
   absl::Notification entered;
   absl::Notification opened;
   void Pass() {
     entered.Notify();
-    opened.WaitForNotification();
+    opened.WaitForNotificationWithTimeout(kPatience);
   }
 };
 

@@ -155,8 +155,8 @@ TEST(GenServerTest, ACallItDoesNotKnowGetsAnUnknownCallReplyNamingTheRequest) {
 }
 
 TEST(GenServerTest, TerminateRunsWithTheStateWhenTheServerStopsItself) {
-  Runtime rt(RuntimeOptions{.schedulers = 1});
   Journal journal;
+  Runtime rt(RuntimeOptions{.schedulers = 1});
   Pid pid = *rt.Spawn<StackServer>({}, Config{.journal = &journal});
   rt.Cast(pid, Push{1});
   rt.Cast(pid, Quit{"done"});
@@ -165,8 +165,8 @@ TEST(GenServerTest, TerminateRunsWithTheStateWhenTheServerStopsItself) {
 }
 
 TEST(GenServerTest, TerminateRunsWithTheCrashReasonWhenAHandlerThrows) {
-  Runtime rt(RuntimeOptions{.schedulers = 1});
   Journal journal;
+  Runtime rt(RuntimeOptions{.schedulers = 1});
   Pid pid = *rt.Spawn<StackServer>({}, Config{.journal = &journal});
   rt.Cast(pid, Crash{});
   ASSERT_TRUE(rt.WaitExit(pid, kPatience));
@@ -176,8 +176,8 @@ TEST(GenServerTest, TerminateRunsWithTheCrashReasonWhenAHandlerThrows) {
 }
 
 TEST(GenServerTest, AnExitSignalItDoesNotTrapEndsItWithoutTerminate) {
-  Runtime rt(RuntimeOptions{.schedulers = 1});
   Journal journal;
+  Runtime rt(RuntimeOptions{.schedulers = 1});
   Pid pid = *rt.Spawn<StackServer>({}, Config{.journal = &journal});
   rt.Exit(pid, ExitReason::Shutdown());
   ASSERT_TRUE(rt.WaitExit(pid, kPatience));
@@ -208,8 +208,8 @@ class Parent : public GenServer<Pid> {
 };
 
 TEST(GenServerTest, ATrappingServerStopsWithTerminateWhenItsParentExits) {
-  Runtime rt(RuntimeOptions{.schedulers = 2});
   Journal journal;
+  Runtime rt(RuntimeOptions{.schedulers = 2});
   Pid parent = *rt.Spawn<Parent>({});
   Pid child = rt.CallAs<Pid>(parent, SpawnChild{&journal}, kPatience).value();
   EXPECT_TRUE(rt.Info(child)->trap_exit);

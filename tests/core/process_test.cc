@@ -132,8 +132,8 @@ class ProcessTest : public ::testing::Test {
     absl::StatusOr<Message> r = rt_.Call(pid, order, kPatience);
     ASSERT_TRUE(r.ok()) << r.status();
   }
+  Inbox inbox_;  // outlives the runtime, whose processes write to it
   Runtime rt_{RuntimeOptions{.schedulers = 2}};
-  Inbox inbox_;
 };
 
 TEST_F(ProcessTest, AnExceptionInAHandlerEndsThatProcessWithItsMessageOnly) {
@@ -464,8 +464,8 @@ class Caller : public GenServer<CallerState> {
 };
 
 TEST(ProcessCallTest, ACallInsideAProcessLeavesTheOnlySchedulerFreeForTheCallee) {
-  Runtime rt(RuntimeOptions{.schedulers = 1});
   Inbox inbox;
+  Runtime rt(RuntimeOptions{.schedulers = 1});
   Pid server = *rt.Spawn<Server>({});
   Pid caller = *rt.Spawn<Caller>({}, &inbox);
   // With one thread, this only finishes if waiting does not hold the thread.
@@ -476,8 +476,8 @@ TEST(ProcessCallTest, ACallInsideAProcessLeavesTheOnlySchedulerFreeForTheCallee)
 }
 
 TEST(ProcessCallTest, ACallThatTimesOutNamesTheCalleeAndTheRequestAndItsReplyIsDropped) {
-  Runtime rt(RuntimeOptions{.schedulers = 1});
   Inbox inbox;
+  Runtime rt(RuntimeOptions{.schedulers = 1});
   Pid server = *rt.Spawn<Server>({.name = "server"});
   Pid caller = *rt.Spawn<Caller>({}, &inbox);
   absl::StatusOr<absl::Status> r = rt.CallAs<absl::Status>(caller, Slow{}, kPatience);
@@ -499,8 +499,8 @@ TEST(ProcessCallTest, ACallThatTimesOutNamesTheCalleeAndTheRequestAndItsReplyIsD
 }
 
 TEST(ProcessCallTest, ACallToAProcessThatIsGoneGivesNotFoundAtOnce) {
-  Runtime rt(RuntimeOptions{.schedulers = 1});
   Inbox inbox;
+  Runtime rt(RuntimeOptions{.schedulers = 1});
   Pid server = *rt.Spawn<Server>({});
   rt.Exit(server, ExitReason::Kill());
   ASSERT_TRUE(rt.WaitExit(server, kPatience));
@@ -553,8 +553,8 @@ class Receiver : public Process {
 };
 
 TEST(ProcessReceiveTest, ReceiveTakesMatchingMessagesInOrderAndLeavesTheOthersQueued) {
-  Runtime rt(RuntimeOptions{.schedulers = 2});
   Inbox inbox;
+  Runtime rt(RuntimeOptions{.schedulers = 2});
   Pid p = *rt.Spawn<Receiver>({}, &inbox);
   rt.Cast(p, Collect{2});
   rt.Send(p, Other{});
@@ -569,10 +569,10 @@ TEST(ProcessReceiveTest, ReceiveTakesMatchingMessagesInOrderAndLeavesTheOthersQu
 TEST(ProcessReceiveTest, MoreMatchingMessagesThanASliceAreAllReceived) {
   // The handler waits again after each message: a slice that ends while it
   // waits, with matches already queued, must not leave them stranded.
-  Runtime rt(RuntimeOptions{.schedulers = 1, .slice_messages = 8});
   Inbox inbox;
-  Pid p = *rt.Spawn<Receiver>({}, &inbox);
   Gate gate;
+  Runtime rt(RuntimeOptions{.schedulers = 1, .slice_messages = 8});
+  Pid p = *rt.Spawn<Receiver>({}, &inbox);
   rt.Cast(p, Hold{&gate});
   gate.entered.WaitForNotification();
   // Queue the Collect and every Item while the process is held.
@@ -599,8 +599,8 @@ TEST(ProcessReceiveTest, AReceiveThatFindsNothingTimesOut) {
    private:
     Inbox* inbox_;
   };
-  Runtime rt(RuntimeOptions{.schedulers = 1});
   Inbox inbox;
+  Runtime rt(RuntimeOptions{.schedulers = 1});
   Pid p = *rt.Spawn<Waiter>({}, &inbox);
   rt.Send(p, Other{});
   std::optional<absl::Status> s = inbox.NextAs<absl::Status>();

@@ -228,8 +228,8 @@ TEST(RuntimeTest, AnExitSignalFromOutsideEndsAProcessThatDoesNotTrapExits) {
 }
 
 TEST(RuntimeTest, SendAfterDeliversTheMessageAndCancelTimerStopsIt) {
-  Runtime rt(RuntimeOptions{.schedulers = 1});
   Inbox inbox;
+  Runtime rt(RuntimeOptions{.schedulers = 1});
   Pid pid = *rt.Spawn<Collector>({}, &inbox);
   TimerRef cancelled = rt.SendAfter(pid, std::string("cancelled"),
                                     absl::Milliseconds(5));
@@ -246,8 +246,8 @@ TEST(RuntimeTest, SendAfterDeliversTheMessageAndCancelTimerStopsIt) {
 }
 
 TEST(RuntimeTest, TimersFireInTheOrderOfTheirDeadlines) {
-  Runtime rt(RuntimeOptions{.schedulers = 1});
   Inbox inbox;
+  Runtime rt(RuntimeOptions{.schedulers = 1});
   Pid pid = *rt.Spawn<Collector>({}, &inbox);
   rt.SendAfter(pid, 3, absl::Milliseconds(15));
   rt.SendAfter(pid, 1, absl::Milliseconds(1));
@@ -339,11 +339,11 @@ TEST(RuntimeTest, AProcessThatAllocatesOneMebibyteShowsItAndReturnsToItsBaseline
 }
 
 TEST(RuntimeTest, AOneMebibyteMessageShowsInTheReceiverUntilItIsHandled) {
+  Gate gate;
   Runtime rt(RuntimeOptions{.schedulers = 2});
   Pid pid = *rt.Spawn<Counter>({});
   int64_t base = Settled(rt, pid)->memory.value;
   rt.Info(pid, /*take_peaks=*/true);
-  Gate gate;
   rt.Cast(pid, Block{&gate});
   gate.entered.WaitForNotification();
   rt.Send(pid, std::vector<char>(kMiB, 'm'));
@@ -408,9 +408,9 @@ TEST(RuntimeTest, ForEachProcessVisitsEveryLiveProcessOnce) {
 }
 
 TEST(RuntimeTest, InspectDescribesTheQueuedMessagesWithoutTakingThem) {
+  Gate gate;
   Runtime rt(RuntimeOptions{.schedulers = 2});
   Pid pid = *rt.Spawn<Counter>({});
-  Gate gate;
   rt.Cast(pid, Block{&gate});
   gate.entered.WaitForNotification();
   for (int i = 0; i < 3; ++i) rt.Send(pid, std::string(1000, 'x'));
@@ -473,8 +473,8 @@ class EventLog : public RuntimeObserver {
 };
 
 TEST(RuntimeTest, AnObserverHearsOfSpawnsExitsTimeoutsAndLogLines) {
-  Runtime rt(RuntimeOptions{.schedulers = 1});
   EventLog log;
+  Runtime rt(RuntimeOptions{.schedulers = 1});
   rt.SetObserver(&log);
   Pid pid = *rt.Spawn<Counter>({});
   EXPECT_TRUE(log.Has(RuntimeEvent::Kind::kSpawn, pid.id()));
@@ -528,8 +528,8 @@ TEST(RuntimeTest, WhatAProcessLeftBehindCanBeFreedSafelyAfterItIsGone) {
   // The blocks are charged to the process, which is gone (control block
   // and all) by the time they are freed: under ASan, any use of its
   // account then fails the program.
-  Runtime rt(RuntimeOptions{.schedulers = 2});
   Leftovers leftovers;
+  Runtime rt(RuntimeOptions{.schedulers = 2});
   size_t retired = internal::RetiredCount();
   for (int i = 0; i < 50; ++i) {
     Pid pid = *rt.Spawn<Leaver>({});

@@ -98,8 +98,8 @@ class SupervisorTest : public ::testing::Test {
     EXPECT_TRUE(ok) << id << " was not restarted";
     return now;
   }
+  Journal journal_;  // outlives the runtime, whose processes write to it
   Runtime rt_{RuntimeOptions{.schedulers = 2}};
-  Journal journal_;
 };
 
 TEST_F(SupervisorTest, ChildrenStartInOrderAndStopInReverseOrder) {
