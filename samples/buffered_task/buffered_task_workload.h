@@ -79,7 +79,6 @@ class BufferedTaskWorkload final : public Workload {
     RunningMax task_supervisor_memory;
     RunningMax task_supervisor_mailbox_bytes;
     RunningMax task_supervisor_subtree;
-    RunningMax task_memory;
     RunningMax fetcher_msgq;
     RunningMax fetcher_memory;
   };

@@ -56,7 +56,9 @@ Async<RunResult> RunInternalTransactions(Process& task, const Batch& batch, int 
                                          const CallbackState& state) {
   Environment& env = *state.environment;
   FetcherStats& stats = env.internal_transactions;
-  if (stats.measure) stats.AddRun({BatchKey(batch), retries, MemoryOf(task)});
+  int64_t memory = MemoryOf(task);
+  RaiseMax(stats.largest_task_memory, memory);
+  if (stats.measure) stats.AddRun({BatchKey(batch), retries, memory});
   Batch unique = UniqueByHash(batch);
   FetchInternalTransactions request{unique, retries};
   absl::StatusOr<Message> reply =
@@ -102,7 +104,9 @@ Async<RunResult> RunCoinBalances(Process& task, const Batch& batch, int retries,
                                  const CallbackState& state) {
   Environment& env = *state.environment;
   FetcherStats& stats = env.coin_balances;
-  if (stats.measure) stats.AddRun({BatchKey(batch), retries, MemoryOf(task)});
+  int64_t memory = MemoryOf(task);
+  RaiseMax(stats.largest_task_memory, memory);
+  if (stats.measure) stats.AddRun({BatchKey(batch), retries, memory});
   FetchBalances request{batch, retries};
   absl::StatusOr<Message> reply =
       co_await task.Call(task.runtime().Whereis(state.json_rpc_named_arguments.url),

@@ -70,6 +70,7 @@ struct FetcherStats {
   std::atomic<int64_t> init_entries{0};    // entries the init stream sent
   std::atomic<bool> init_complete{false};
   std::atomic<int64_t> slowest_spawn_ns{0};  // one spawn_next_batch, start to reply
+  std::atomic<int64_t> largest_task_memory{0};  // a batch task's, as run/3 begins
   std::atomic<int64_t> init_call_timeouts{0};
   std::atomic<int64_t> run_call_timeouts{0};  // calls made by run/3 that timed out
 

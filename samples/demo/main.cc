@@ -5,12 +5,14 @@
 //   overseer-demo --list
 //   overseer-demo buffered-task --mode closure --duration 60s
 //   overseer-demo buffered-task --mode mfa --capture fixed.ovc
+//   overseer-demo buffered-task --listen unix      (then attach a viewer)
 //   overseer-demo WORKLOAD --help
 //
 // Exit status: 0 done, 1 the run failed, 2 bad usage.
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +24,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "core/runtime.h"
+#include "probes/attach/env.h"
+#include "probes/attach/server.h"
 #include "probes/sampler/recorder.h"
 #include "samples/common/flags.h"
 #include "samples/workloads/registry.h"
@@ -40,6 +44,7 @@ struct DemoOptions {
   std::string capture;
   absl::Duration sample_interval = absl::Seconds(1);
   std::string listen;
+  bool allow_control = false;
   bool quiet = false;
   bool help = false;
 };
@@ -50,7 +55,11 @@ void AddDemoFlags(FlagSet& flags, DemoOptions& o) {
   flags.AddString("capture", &o.capture, "record the run to this capture file");
   flags.AddDuration("sample-interval", &o.sample_interval,
                     "how often the capture samples every process (10ms and up)");
-  flags.AddString("listen", &o.listen, "open an attach endpoint (a socket path)");
+  flags.AddString("listen", &o.listen,
+                  "open an attach endpoint: unix, tcp, tcp:PORT or tcp:HOST:PORT "
+                  "(default: as OVERSEER_ATTACH says)");
+  flags.AddBool("allow-control", &o.allow_control,
+                "let attached viewers change the interval and inspect processes");
   flags.AddBool("quiet", &o.quiet, "no per-second line");
   flags.AddBool("help", &o.help, "this help");
 }
@@ -66,33 +75,75 @@ void PrintUsage(FILE* out) {
   }
 }
 
-// Starts recording `runtime` to `options.capture`, if asked. The recorder
-// owns the sampler, which owns the runtime's peaks from then on.
-absl::StatusOr<std::unique_ptr<Recorder>> StartCapture(Runtime& runtime,
-                                                       const DemoOptions& options,
-                                                       std::string program) {
-  if (options.capture.empty()) return std::unique_ptr<Recorder>();
+// The probes a run may have: a recorder (its sampler owns the runtime's
+// peaks from then on), writing to a capture file and/or serving viewers.
+struct Probes {
+  std::unique_ptr<Recorder> recorder;
+  std::unique_ptr<AttachServer> attach;  // reset before the recorder goes
+};
+
+// What --listen (or, without it, OVERSEER_ATTACH) asks for; nullopt: none.
+absl::StatusOr<std::optional<AttachOptions>> ListenOptions(const DemoOptions& o,
+                                                           const std::string& program) {
+  AttachOptions base;
+  base.program = program;
+  base.announce = true;
+  if (o.listen.empty()) {
+    return AttachOptionsFromEnv(std::getenv(kAttachEnv), std::getenv(kAttachControlEnv),
+                                std::getenv(kAttachTokenEnv), base);
+  }
+  absl::StatusOr<std::optional<AttachOptions>> options = AttachOptionsFromEnv(
+      o.listen.c_str(), o.allow_control ? "1" : nullptr, std::getenv(kAttachTokenEnv), base);
+  if (!options.ok()) {
+    return absl::InvalidArgumentError(
+        "--listen takes unix, tcp, tcp:PORT or tcp:HOST:PORT, not '" + o.listen + "'");
+  }
+  return options;
+}
+
+// Starts recording `runtime` to a capture file and/or an attach endpoint,
+// if asked; with neither, returns no probes and the workload's own ticks
+// read the peaks.
+absl::StatusOr<Probes> StartProbes(Runtime& runtime, const DemoOptions& options,
+                                   const std::string& workload, std::string command) {
+  Probes probes;
+  absl::StatusOr<std::optional<AttachOptions>> listen =
+      ListenOptions(options, "overseer-demo-" + workload);
+  if (!listen.ok()) return listen.status();
+  if (options.capture.empty() && !listen->has_value()) return probes;
   if (options.sample_interval < absl::Milliseconds(10)) {
     return absl::InvalidArgumentError("--sample-interval must be at least 10ms");
   }
-  absl::StatusOr<std::unique_ptr<CaptureFileSink>> sink =
-      CaptureFileSink::Open(options.capture);
-  if (!sink.ok()) return sink.status();
-  auto recorder = std::make_unique<Recorder>(
+  probes.recorder = std::make_unique<Recorder>(
       runtime, RecorderOptions{.sampler = {.interval = options.sample_interval},
-                               .program = std::move(program)});
-  recorder->AddSink(*std::move(sink));
-  if (absl::Status s = recorder->Start(); !s.ok()) return s;
-  return recorder;
+                               .program = std::move(command)});
+  if (!options.capture.empty()) {
+    absl::StatusOr<std::unique_ptr<CaptureFileSink>> sink =
+        CaptureFileSink::Open(options.capture);
+    if (!sink.ok()) return sink.status();
+    probes.recorder->AddSink(*std::move(sink));
+  }
+  if (listen->has_value()) {
+    absl::StatusOr<std::unique_ptr<AttachServer>> attach =
+        AttachServer::Open(runtime, *probes.recorder, **listen);
+    if (!attach.ok()) return attach.status();
+    probes.attach = *std::move(attach);
+  }
+  if (absl::Status s = probes.recorder->Start(); !s.ok()) return s;
+  return probes;
 }
 
-// Opens the attach endpoint, if asked. The endpoint is not part of this
-// build yet: asking for it is an error rather than a silent no-op.
-absl::Status StartListening(const DemoOptions& options) {
-  if (options.listen.empty()) return absl::OkStatus();
-  return absl::UnimplementedError(
-      "--listen needs the attach endpoint, which this build does not have yet; "
-      "record with --capture and open the file instead");
+// Ends the probes: a last sample, the capture's index, the viewers' streams.
+absl::Status StopProbes(Probes& probes, const DemoOptions& options) {
+  if (probes.recorder == nullptr) return absl::OkStatus();
+  absl::Status s = probes.recorder->Stop();
+  probes.attach.reset();
+  if (s.ok() && !options.capture.empty()) {
+    std::fprintf(stderr, "recorded %llu samples to %s\n",
+                 static_cast<unsigned long long>(probes.recorder->samples()),
+                 options.capture.c_str());
+  }
+  return s;
 }
 
 // Runs the workload for the duration (or until interrupted), a line a second.
@@ -139,19 +190,14 @@ int Main(int argc, char** argv) {
                  flags.Usage().c_str());
     return parsed.ok() ? 0 : 2;
   }
-  if (absl::Status s = StartListening(options); !s.ok()) {
-    std::fprintf(stderr, "overseer-demo: %s\n", std::string(s.message()).c_str());
-    return 2;
-  }
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
 
   Runtime runtime(RuntimeOptions{.schedulers = options.schedulers});
-  absl::StatusOr<std::unique_ptr<Recorder>> recorder = StartCapture(
-      runtime, options, absl::StrCat("overseer-demo ", absl::StrJoin(args, " ")));
-  if (!recorder.ok()) {
-    std::fprintf(stderr, "overseer-demo: --capture: %s\n",
-                 std::string(recorder.status().message()).c_str());
+  absl::StatusOr<Probes> probes = StartProbes(
+      runtime, options, args[0], absl::StrCat("overseer-demo ", absl::StrJoin(args, " ")));
+  if (!probes.ok()) {
+    std::fprintf(stderr, "overseer-demo: %s\n", std::string(probes.status().message()).c_str());
     return 2;
   }
   absl::StatusOr<Pid> root = workload.Start(runtime);
@@ -160,17 +206,11 @@ int Main(int argc, char** argv) {
                  std::string(root.status().message()).c_str());
     return 2;
   }
-  RunFor(workload, options, *recorder != nullptr);
+  RunFor(workload, options, probes->recorder != nullptr);
   int status = 0;
-  if (*recorder != nullptr) {
-    if (absl::Status s = (*recorder)->Stop(); !s.ok()) {
-      std::fprintf(stderr, "overseer-demo: capture: %s\n", std::string(s.message()).c_str());
-      status = 1;
-    } else {
-      std::fprintf(stderr, "recorded %llu samples to %s\n",
-                   static_cast<unsigned long long>((*recorder)->samples()),
-                   options.capture.c_str());
-    }
+  if (absl::Status s = StopProbes(*probes, options); !s.ok()) {
+    std::fprintf(stderr, "overseer-demo: capture: %s\n", std::string(s.message()).c_str());
+    status = 1;
   }
   std::printf("%s", workload.Summary().c_str());
   if (absl::Status s = workload.Stop(); !s.ok()) {
