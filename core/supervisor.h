@@ -58,8 +58,11 @@ struct ChildEntry {
   std::string name;
   std::string start_kind;
   std::string captured;
-  std::unique_ptr<Account> account;
+  // `held` comes before `account`: a move assignment (the table closing a
+  // gap) frees the old spec, which credits the old account, before it
+  // replaces that account.
   std::unique_ptr<ChildSpec> held;
+  std::unique_ptr<Account> account;
   ChildEntry() = default;
   ChildEntry(ChildEntry&&) = default;
   ChildEntry& operator=(ChildEntry&&) = default;
