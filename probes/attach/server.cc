@@ -86,10 +86,33 @@ struct AttachServer::Impl {
   absl::Mutex close_mu;
   bool closed = false;
 
+  // Opens the listening socket (and a TCP endpoint's file) at `stem`.
+  absl::Status Listen(const AttachOptions& options, const std::string& stem);
   void AcceptLoop();
   void Accept();
   void Reap();
 };
+
+absl::Status AttachServer::Impl::Listen(const AttachOptions& options,
+                                        const std::string& stem) {
+  if (options.transport == AttachOptions::Transport::kUnix) {
+    file = stem + ".sock";
+    absl::StatusOr<UniqueFd> fd = attach_internal::ListenUnix(file, 0600);
+    if (!fd.ok()) return fd.status();
+    listener = *std::move(fd);
+    endpoint = file;
+    return absl::OkStatus();
+  }
+  uint16_t port = 0;
+  absl::StatusOr<UniqueFd> fd =
+      attach_internal::ListenTcp(options.tcp_address, options.tcp_port, &port);
+  if (!fd.ok()) return fd.status();
+  listener = *std::move(fd);
+  const Endpoint e{Endpoint::Kind::kTcp, "", options.tcp_address, port};
+  endpoint = e.ToString();
+  file = stem + ".tcp";
+  return WriteTcpEndpointFile(file, e, options.token);
+}
 
 void AttachServer::Impl::Reap() {
   for (auto it = connections.begin(); it != connections.end();) {
@@ -165,38 +188,20 @@ absl::StatusOr<std::unique_ptr<AttachServer>> AttachServer::Open(
   auto state = std::make_shared<ServerState>();
   impl->state = state;
   state->os_pid = static_cast<int>(::getpid());
-  state->program = !options.program.empty()     ? options.program
-                   : !recorder.info().program.empty() ? recorder.info().program
-                                                      : ExecutableName();
+  state->program = options.program;
+  if (state->program.empty()) state->program = recorder.info().program;
+  if (state->program.empty()) state->program = ExecutableName();
+  state->wake_fd.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!state->wake_fd.valid()) {
+    return attach_internal::ErrnoError(errno, "creating an eventfd");
+  }
   const std::string dir =
       options.directory.empty() ? DefaultAttachDirectory() : options.directory;
   if (absl::Status s = PrepareAttachDirectory(dir); !s.ok()) return s;
   const std::string stem =
       absl::StrCat(dir, "/", EndpointStem(state->os_pid, state->program));
-  if (!tcp) {
-    impl->file = stem + ".sock";
-    absl::StatusOr<UniqueFd> fd = attach_internal::ListenUnix(impl->file, 0600);
-    if (!fd.ok()) return fd.status();
-    impl->listener = *std::move(fd);
-    impl->endpoint = impl->file;
-  } else {
-    uint16_t port = 0;
-    absl::StatusOr<UniqueFd> fd =
-        attach_internal::ListenTcp(options.tcp_address, options.tcp_port, &port);
-    if (!fd.ok()) return fd.status();
-    impl->listener = *std::move(fd);
-    const Endpoint e{Endpoint::Kind::kTcp, "", options.tcp_address, port};
-    impl->endpoint = e.ToString();
-    impl->file = stem + ".tcp";
-    if (absl::Status s = WriteTcpEndpointFile(impl->file, e, options.token);
-        !s.ok()) {
-      return s;
-    }
-  }
-  state->wake_fd.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-  if (!state->wake_fd.valid()) {
-    return attach_internal::ErrnoError(errno, "creating an eventfd");
-  }
+  // Nothing below can fail, so a failed Open leaves no socket behind.
+  if (absl::Status s = impl->Listen(options, stem); !s.ok()) return s;
   state->interval_ns.store(recorder.info().interval_ns);
   {
     absl::MutexLock lock(&state->control_mu);

@@ -44,7 +44,7 @@ std::string Seconds(absl::Duration d) {
 // A launched program, ended when the recording is.
 class Child {
  public:
-  ~Child() { Stop(); }
+  ~Child() { Stop(absl::ZeroDuration()); }
 
   absl::Status Start(const std::vector<std::string>& command, bool control) {
     std::vector<std::string> env;
@@ -80,23 +80,33 @@ class Child {
     return true;
   }
 
-  // SIGTERM, then SIGKILL if it is still there after a grace period.
-  void Stop() {
-    if (pid_ <= 0) return;
+  // Lets the program exit by itself for `grace` (it may be ending already),
+  // then sends SIGTERM, then SIGKILL if it is still there 5 s later.
+  // Returns how it ended ("" when it was not launched).
+  std::string Stop(absl::Duration grace) {
     std::string how;
+    if (pid_ <= 0) return how;
+    if (WaitExit(grace, &how)) return how;
     ::kill(pid_, SIGTERM);
-    const absl::Time give_up = absl::Now() + absl::Seconds(5);
-    while (!Exited(&how) && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(20));
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-      pid_ = -1;
-    }
+    if (WaitExit(absl::Seconds(5), &how)) return how;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    return "was killed after not ending on SIGTERM";
   }
 
   int pid() const { return pid_; }
 
  private:
+  bool WaitExit(absl::Duration limit, std::string* how) {
+    const absl::Time give_up = absl::Now() + limit;
+    while (!Exited(how)) {
+      if (absl::Now() >= give_up) return false;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return true;
+  }
+
   pid_t pid_ = -1;
 };
 
@@ -144,6 +154,7 @@ absl::StatusOr<std::string> WaitForEndpoint(Child& child, absl::Duration wait,
 struct Outcome {
   std::string why_stopped;
   bool file_failed = false;
+  bool stream_ended = false;  // by the program, not by this tool
 };
 
 Outcome RecordUntilDone(AttachClient& client, CaptureStreamFile& file,
@@ -157,7 +168,7 @@ Outcome RecordUntilDone(AttachClient& client, CaptureStreamFile& file,
       const absl::Status s = client.status();
       return {s.ok() ? "the program finished its stream"
                      : absl::StrCat("the stream ended: ", s.message()),
-              false};
+              false, true};
     }
     if (write_failed.load()) return {"writing the file failed", true};
     if (g_stop) return {"stopped by a signal", false};
@@ -193,23 +204,64 @@ void AskInterval(AttachClient& client, absl::Duration interval, std::FILE* err) 
   }
 }
 
+// Launches the program when asked; returns the endpoint to attach to.
+absl::StatusOr<std::string> TargetEndpoint(const CaptureToolOptions& options,
+                                           Child& child) {
+  if (options.mode != CaptureToolOptions::Mode::kLaunch) return options.endpoint;
+  if (absl::Status s = child.Start(options.command, options.interval.has_value());
+      !s.ok()) {
+    return s;
+  }
+  return WaitForEndpoint(child, options.wait, absl::StrJoin(options.command, " "));
+}
+
+// Ends the recording (the program's end index, the file, a launched
+// program), prints the summary and returns the exit status.
+int Conclude(const CaptureToolOptions& options, const Outcome& outcome,
+             AttachClient& client, CaptureStreamFile& file, Child& child,
+             std::FILE* err) {
+  // The program's writer ends the stream with its index; if it cannot (it
+  // is gone or stuck), the file still opens, without an index.
+  if (client.running()) {
+    const absl::Status s = client.FinishStream(absl::Seconds(5));
+    if (!s.ok()) {
+      std::fprintf(err, "overseer-capture: the stream was not finished (%s); "
+                        "the capture holds everything received\n",
+                   std::string(s.message()).c_str());
+    }
+  }
+  client.Close();
+  const absl::Status finished = file.Finish();
+  std::fprintf(err, "overseer-capture: %s; wrote %llu samples (%s) to %s, %llu dropped\n",
+               outcome.why_stopped.c_str(),
+               static_cast<unsigned long long>(file.samples()),
+               FormatBytes(file.bytes_written()).c_str(), options.out.c_str(),
+               static_cast<unsigned long long>(client.samples_dropped()));
+  // A program that finished its stream is ending: give it time to exit.
+  const std::string ended =
+      child.Stop(outcome.stream_ended ? absl::Seconds(5) : absl::ZeroDuration());
+  if (!ended.empty()) {
+    std::fprintf(err, "overseer-capture: %s %s\n", options.command[0].c_str(),
+                 ended.c_str());
+  }
+  if (!finished.ok()) {
+    std::fprintf(err, "overseer-capture: %s\n", finished.ToString().c_str());
+    return kCaptureFailed;
+  }
+  if (file.samples() == 0) {
+    std::fprintf(err, "overseer-capture: no sample was received\n");
+    return kCaptureFailed;
+  }
+  return outcome.file_failed ? kCaptureFailed : kCaptureOk;
+}
+
 int Record(const CaptureToolOptions& options, std::FILE* err) {
   Child child;
-  std::string endpoint = options.endpoint;
-  if (options.mode == CaptureToolOptions::Mode::kLaunch) {
-    const std::string command = absl::StrJoin(options.command, " ");
-    if (absl::Status s = child.Start(options.command, options.interval.has_value());
-        !s.ok()) {
-      std::fprintf(err, "overseer-capture: %s\n", std::string(s.message()).c_str());
-      return kCaptureFailed;
-    }
-    absl::StatusOr<std::string> found = WaitForEndpoint(child, options.wait, command);
-    if (!found.ok()) {
-      std::fprintf(err, "overseer-capture: %s\n",
-                   std::string(found.status().message()).c_str());
-      return kCaptureFailed;
-    }
-    endpoint = *found;
+  absl::StatusOr<std::string> endpoint = TargetEndpoint(options, child);
+  if (!endpoint.ok()) {
+    std::fprintf(err, "overseer-capture: %s\n",
+                 std::string(endpoint.status().message()).c_str());
+    return kCaptureFailed;
   }
   absl::StatusOr<std::unique_ptr<CaptureStreamFile>> file =
       CaptureStreamFile::Create(options.out);
@@ -226,10 +278,10 @@ int Record(const CaptureToolOptions& options, std::FILE* err) {
     if (!(*file)->Append(piece).ok()) write_failed.store(true);
   };
   absl::StatusOr<std::unique_ptr<AttachClient>> client =
-      AttachClient::Connect(endpoint, std::move(copts));
+      AttachClient::Connect(*endpoint, std::move(copts));
   if (!client.ok()) {
     std::fprintf(err, "overseer-capture: cannot attach to %s: %s\n",
-                 endpoint.c_str(), client.status().ToString().c_str());
+                 endpoint->c_str(), client.status().ToString().c_str());
     (void)(*file)->Finish();
     ::unlink(options.out.c_str());
     return kCaptureFailed;
@@ -238,35 +290,8 @@ int Record(const CaptureToolOptions& options, std::FILE* err) {
   std::fprintf(err, "overseer-capture: recording %s (pid %d) from %s into %s\n",
                w.program.c_str(), w.pid, w.endpoint.c_str(), options.out.c_str());
   if (options.interval) AskInterval(**client, *options.interval, err);
-  const Outcome outcome =
-      RecordUntilDone(**client, **file, options, write_failed, err);
-  // The program's writer ends the stream with its index; if it cannot (it
-  // is gone or stuck), the file still opens, without an index.
-  if ((*client)->running()) {
-    const absl::Status s = (*client)->FinishStream(absl::Seconds(5));
-    if (!s.ok()) {
-      std::fprintf(err, "overseer-capture: the stream was not finished (%s); "
-                        "the capture holds everything received\n",
-                   std::string(s.message()).c_str());
-    }
-  }
-  (*client)->Close();
-  const absl::Status finished = (*file)->Finish();
-  child.Stop();
-  std::fprintf(err, "overseer-capture: %s; wrote %llu samples (%s) to %s, %llu dropped\n",
-               outcome.why_stopped.c_str(),
-               static_cast<unsigned long long>((*file)->samples()),
-               FormatBytes((*file)->bytes_written()).c_str(), options.out.c_str(),
-               static_cast<unsigned long long>((*client)->samples_dropped()));
-  if (!finished.ok()) {
-    std::fprintf(err, "overseer-capture: %s\n", finished.ToString().c_str());
-    return kCaptureFailed;
-  }
-  if ((*file)->samples() == 0) {
-    std::fprintf(err, "overseer-capture: no sample was received\n");
-    return kCaptureFailed;
-  }
-  return outcome.file_failed ? kCaptureFailed : kCaptureOk;
+  const Outcome outcome = RecordUntilDone(**client, **file, options, write_failed, err);
+  return Conclude(options, outcome, **client, **file, child, err);
 }
 
 }  // namespace

@@ -187,42 +187,33 @@ int FuzzAttachInput(const uint8_t* data, size_t size) {
   return 0;
 }
 
-std::vector<std::vector<uint8_t>> AttachFuzzSeeds() {
-  std::vector<std::vector<uint8_t>> seeds;
-  auto add = [&](uint8_t control, std::vector<uint8_t> body) {
-    body.insert(body.begin(), control);
-    seeds.push_back(std::move(body));
-  };
-  auto append = [](std::vector<uint8_t>& to, const std::vector<uint8_t>& more) {
-    to.insert(to.end(), more.begin(), more.end());
-  };
+namespace {
 
-  // Program side: a good hello, requests, a finish.
+void Append(std::vector<uint8_t>& to, const std::vector<uint8_t>& more) {
+  to.insert(to.end(), more.begin(), more.end());
+}
+
+// What a viewer sends: its hello, two control requests, a finish.
+std::vector<uint8_t> ViewerBytes(uint32_t version) {
   attach::pb::ClientHello client;
   client.set_token(kFuzzToken);
   client.set_viewer("fuzz");
-  std::vector<uint8_t> from_viewer = EncodeHello(client);
+  std::vector<uint8_t> out = EncodeHello(client, version);
   attach::pb::ControlRequest set;
   set.set_id(1);
   set.mutable_set_interval()->set_interval_ns(20'000'000);
-  append(from_viewer, EncodeFrame(FrameType::kControlRequest, set));
+  Append(out, EncodeFrame(FrameType::kControlRequest, set));
   attach::pb::ControlRequest inspect;
   inspect.set_id(2);
   inspect.mutable_inspect()->set_pid(3);
   inspect.mutable_inspect()->set_preview(5);
-  append(from_viewer, EncodeFrame(FrameType::kControlRequest, inspect));
-  append(from_viewer, EncodeFrame(FrameType::kFinish, attach::pb::Finish()));
-  add(0x00, from_viewer);
-  add(0x10 | (3 << 1), from_viewer);
-  add(0x00, EncodeHello(client, kCaptureFormatVersion + 1));
+  Append(out, EncodeFrame(FrameType::kControlRequest, inspect));
+  Append(out, EncodeFrame(FrameType::kFinish, attach::pb::Finish()));
+  return out;
+}
 
-  // Viewer side: an accepted hello and a stream with frames between chunks.
-  attach::pb::ServerHello server;
-  server.set_pid(42);
-  server.set_program("fuzz");
-  server.set_control_allowed(true);
-  server.set_interval_ns(10'000'000);
-  std::vector<uint8_t> from_program = EncodeHello(server);
+// A small finished capture: samples with details, events, deltas.
+std::vector<uint8_t> Capture() {
   auto capture = std::make_shared<std::vector<uint8_t>>();
   CaptureWriter writer(std::make_unique<MemorySink>(capture),
                        {.keyframe_interval = 3, .zstd_level = 1});
@@ -239,38 +230,71 @@ std::vector<std::vector<uint8_t>> AttachFuzzSeeds() {
     (void)writer.WriteSample(s);
   }
   (void)writer.Finish();
-  append(from_program, *capture);
-  std::vector<uint8_t> framed = EncodeHello(server);
-  const size_t half = capture->size() / 2;
-  // Put the frames at the chunk boundary nearest the middle.
+  return *capture;
+}
+
+// The frames a program puts between chunks: a notice and a reply.
+std::vector<uint8_t> ProgramFrames() {
+  attach::pb::Notice notice;
+  notice.set_samples_sent(3);
+  notice.set_samples_dropped(2);
+  std::vector<uint8_t> out = EncodeFrame(FrameType::kNotice, notice);
+  attach::pb::ControlReply reply;
+  reply.set_id(2);
+  ToRecord(ProcessDetail{.pid = 3, .state_bytes = 99,
+                         .first_messages = {{"Msg", 64, "Msg{...}"}},
+                         .held_specs = {{"c", 4, 1000, "closure", "temporary", "S"}}},
+           reply.mutable_detail());
+  Append(out, EncodeFrame(FrameType::kControlReply, reply));
+  return out;
+}
+
+// What a viewer receives: the program's hello, the capture with frames at
+// the chunk boundary nearest its middle, and an error frame at the end.
+std::vector<uint8_t> ProgramBytes(const attach::pb::ServerHello& hello, bool frames) {
+  std::vector<uint8_t> out = EncodeHello(hello);
+  const std::vector<uint8_t> capture = Capture();
+  if (!frames) {
+    Append(out, capture);
+    return out;
+  }
   FrameSplitter split(Side::kFromProgram);
-  split.Append(*capture);
+  split.Append(capture);
   Piece p;
   bool placed = false;
   while (*split.Next(&p)) {
-    framed.insert(framed.end(), p.bytes.begin(), p.bytes.end());
-    if (!placed && p.offset + p.bytes.size() >= half) {
-      attach::pb::Notice notice;
-      notice.set_samples_sent(3);
-      notice.set_samples_dropped(2);
-      append(framed, EncodeFrame(FrameType::kNotice, notice));
-      attach::pb::ControlReply reply;
-      reply.set_id(2);
-      ToRecord(ProcessDetail{.pid = 3, .state_bytes = 99,
-                             .first_messages = {{"Msg", 64, "Msg{...}"}},
-                             .held_specs = {{"c", 4, 1000, "closure", "temporary", "S"}}},
-               reply.mutable_detail());
-      append(framed, EncodeFrame(FrameType::kControlReply, reply));
+    out.insert(out.end(), p.bytes.begin(), p.bytes.end());
+    if (!placed && p.offset + p.bytes.size() >= capture.size() / 2) {
+      Append(out, ProgramFrames());
       placed = true;
     }
   }
   attach::pb::Error error;
   error.set_code(13);
   error.set_message("bye");
-  append(framed, EncodeFrame(FrameType::kError, error));
-  add(0x01, from_program);
-  add(0x01 | 0x10, framed);
-  add(0x01 | (4 << 1), framed);
+  Append(out, EncodeFrame(FrameType::kError, error));
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::vector<uint8_t>> AttachFuzzSeeds() {
+  std::vector<std::vector<uint8_t>> seeds;
+  auto add = [&](uint8_t control, std::vector<uint8_t> body) {
+    body.insert(body.begin(), control);
+    seeds.push_back(std::move(body));
+  };
+  add(0x00, ViewerBytes(kCaptureFormatVersion));
+  add(0x10 | (3 << 1), ViewerBytes(kCaptureFormatVersion));
+  add(0x00, ViewerBytes(kCaptureFormatVersion + 1));
+  attach::pb::ServerHello server;
+  server.set_pid(42);
+  server.set_program("fuzz");
+  server.set_control_allowed(true);
+  server.set_interval_ns(10'000'000);
+  add(0x01, ProgramBytes(server, false));
+  add(0x01 | 0x10, ProgramBytes(server, true));
+  add(0x01 | (4 << 1), ProgramBytes(server, true));
   server.set_code(7);
   server.set_message("wrong token");
   add(0x01, EncodeHello(server));
