@@ -65,6 +65,9 @@ class Pcb {
   Co pending_;                        // a handler suspended in a wait
   std::unique_ptr<Envelope> current_; // the message that handler works on
   Wait wait_;
+  // Time spent suspended in waits, for zones to leave out (CycleNow ticks).
+  int64_t suspended_cycles_ = 0;
+  int64_t suspended_since_ = 0;
   bool stopping_ = false;
   bool call_terminate_ = false;  // stopped itself or crashed
   ExitReason stop_reason_;

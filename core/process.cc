@@ -225,6 +225,7 @@ void WaitAwaiter::await_suspend(std::coroutine_handle<> h) {
   w.active = true;
   w.match = std::move(match_);
   w.resume = h;
+  self_->suspended_since_ = CycleNow();
   w.got = nullptr;
   w.timed_out = false;
   w.callee = callee_;

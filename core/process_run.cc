@@ -151,6 +151,7 @@ void RuntimeImpl::ResumeWait(Pcb* p, Envelope* e) {
   w.active = false;
   std::coroutine_handle<> h = w.resume;
   w.resume = {};
+  p->suspended_cycles_ += CycleNow() - p->suspended_since_;
   {
     ZoneScope zone(p->current_function_.load(std::memory_order_relaxed));
     h.resume();

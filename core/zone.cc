@@ -38,11 +38,14 @@ void ZoneScope::Begin(const char* name) {
   slot_ = FindSlot(*table, name);
   parent_ = t_innermost;
   t_innermost = this;
+  suspended_ = &p->suspended_cycles_;
+  suspended_at_start_ = *suspended_;
   start_ = CycleNow();
 }
 
 void ZoneScope::End() {
-  int64_t elapsed = CycleNow() - start_;
+  // The process may have waited (co_await) inside the zone: not its time.
+  int64_t elapsed = CycleNow() - start_ - (*suspended_ - suspended_at_start_);
   slot_->calls.store(slot_->calls.load(std::memory_order_relaxed) + 1,
                      std::memory_order_relaxed);
   slot_->cycles.store(slot_->cycles.load(std::memory_order_relaxed) + elapsed -

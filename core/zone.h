@@ -4,8 +4,9 @@
 // "spawn", each handler ("handle_call(Buffer)") and supervisor start_child.
 //
 // Built with OVERSEER_ZONES off, the macro compiles to nothing. Built in but
-// with profiling off (Runtime::SetProfiling), a zone costs one branch. A
-// zone around a co_await counts the time waited too.
+// with profiling off (Runtime::SetProfiling), a zone costs one branch.
+// Times are what the process spent running, as eprof counts them: a zone
+// around a co_await does not count the time the process waited.
 //
 // Example:
 //   void Parse() {
@@ -55,7 +56,9 @@ class ZoneScope {
   void End();
   ZoneSlot* slot_ = nullptr;
   ZoneScope* parent_ = nullptr;
+  const int64_t* suspended_ = nullptr;  // the process's time spent waiting
   int64_t start_ = 0;
+  int64_t suspended_at_start_ = 0;
   int64_t child_cycles_ = 0;
 };
 

@@ -30,6 +30,7 @@ struct Ask {
   Pid to;
 };
 struct Question {};
+struct SlowQuestion {};
 
 // Parses in zones, forwards, and asks (a zone around an awaited call).
 class Worker : public GenServer<int> {
@@ -49,9 +50,28 @@ class Worker : public GenServer<int> {
       OVERSEER_ZONE("after the call");
     }
   }
-  Co HandleCall(int&, Message&, From from) override {
+  Co HandleCall(int&, Message& m, From from) override {
+    if (m.Is<SlowQuestion>()) {
+      OVERSEER_ZONE("slow answer");
+      absl::SleepFor(absl::Milliseconds(50));
+    }
     Reply(from, 1);
     return {};
+  }
+};
+
+struct AskSlowly {
+  Pid to;
+};
+
+// Waits on a slow callee inside a zone.
+class Waiter : public GenServer<int> {
+ protected:
+  Co HandleCast(int&, Message& m) override {
+    if (const AskSlowly* a = m.As<AskSlowly>()) {
+      OVERSEER_ZONE("waiting on a slow call");
+      (void)co_await Call(a->to, SlowQuestion{}, kPatience);
+    }
   }
 };
 
@@ -124,6 +144,21 @@ TEST_F(ZoneTest, AZoneAroundAnAwaitedCallIsCountedOnceAndDisturbsNoOther) {
   EXPECT_EQ(FindZone(*info, "after the call")->calls, 3u);
   EXPECT_EQ(FindZone(*info, "parse")->calls, 3u);
   EXPECT_EQ(FindZone(*info, "parse/inner")->calls, 3u);
+}
+
+TEST_F(ZoneTest, TheTimeAProcessWaitsInACallIsNotItsZonesTime) {
+  // As eprof: the caller waited for the callee's 50 ms, but did not run.
+  Pid callee = *rt_.Spawn<Worker>({});
+  Pid caller = *rt_.Spawn<Waiter>({});
+  rt_.Cast(caller, AskSlowly{callee});
+  std::optional<ProcessInfo> waiter = Settled(rt_, caller);
+  std::optional<ProcessInfo> answerer = Settled(rt_, callee);
+  const ProcessInfo::Zone* waited = FindZone(*waiter, "waiting on a slow call");
+  const ProcessInfo::Zone* answered = FindZone(*answerer, "slow answer");
+  ASSERT_NE(waited, nullptr);
+  ASSERT_NE(answered, nullptr);
+  EXPECT_EQ(waited->calls, 1u);
+  EXPECT_LT(waited->total_ns * 10, answered->total_ns);
 }
 
 TEST_F(ZoneTest, AProcessKilledInsideAZoneLeavesTheThreadsZonesIntact) {
