@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <initializer_list>
 #include <vector>
 
 #include "caf/all.hpp"
@@ -53,6 +54,14 @@ double Rate(int64_t per_batch, const std::function<bool()>& batch) {
   return static_cast<double>(per_batch * kBatches) / s.count();
 }
 
+// Kills `actors` and waits until the system runs `count` actors again, so
+// that the next benchmark starts from a settled count (awaiting an exact
+// count would hang if an actor of this one ended after it was read).
+void KillAll(actor_system& sys, std::initializer_list<actor> actors, size_t count) {
+  for (const actor& a : actors) anon_send_exit(a, exit_reason::kill);
+  sys.registry().await_running_count_equal(count);
+}
+
 // Sends {run, n} to `driver` from outside and waits for its bool reply.
 bool RunOn(actor_system& sys, const actor& driver, int64_t n) {
   scoped_actor self{sys};
@@ -90,14 +99,14 @@ behavior Spawner(stateful_actor<SpawnerState>* self) {
 }
 
 double SpawnExit(actor_system& sys) {
+  const size_t before = sys.registry().running();
   auto spawner = sys.spawn(Spawner);
-  size_t base = sys.registry().running();
   double rate = Rate(kSpawns, [&] {
     bool ok = RunOn(sys, spawner, kSpawns);
-    sys.registry().await_running_count_equal(base);
+    sys.registry().await_running_count_equal(before + 1);  // children gone
     return ok;
   });
-  anon_send_exit(spawner, exit_reason::kill);
+  KillAll(sys, {spawner}, before);
   return rate;
 }
 
@@ -118,7 +127,7 @@ behavior Idle(event_based_actor*) {
 }
 
 double IdleRssPerActor(actor_system& sys) {
-  size_t base = sys.registry().running();
+  const size_t running = sys.registry().running();
   std::vector<actor> actors;
   actors.reserve(kIdleProcesses);  // before the baseline: not counted
   int64_t before = ResidentBytes();
@@ -126,7 +135,7 @@ double IdleRssPerActor(actor_system& sys) {
   int64_t growth = ResidentBytes() - before;
   for (const actor& a : actors) anon_send_exit(a, exit_reason::kill);
   actors.clear();
-  sys.registry().await_running_count_equal(base);
+  sys.registry().await_running_count_equal(running);
   return static_cast<double>(growth) / kIdleProcesses;
 }
 
@@ -163,11 +172,11 @@ behavior Pinger(stateful_actor<PingerState>* self, const actor& peer) {
 }
 
 double PingPong(actor_system& sys) {
+  const size_t before = sys.registry().running();
   auto ponger = sys.spawn(Ponger);
   auto pinger = sys.spawn(Pinger, ponger);
   double rate = Rate(kRoundTrips, [&] { return RunOn(sys, pinger, kRoundTrips); });
-  anon_send_exit(pinger, exit_reason::kill);
-  anon_send_exit(ponger, exit_reason::kill);
+  KillAll(sys, {pinger, ponger}, before);
   return rate;
 }
 
@@ -210,6 +219,7 @@ behavior Sink(stateful_actor<SinkState>* self) {
 }
 
 double NToOne(actor_system& sys) {
+  const size_t before = sys.registry().running();
   auto sink = sys.spawn(Sink);
   std::vector<actor> senders;
   for (int i = 0; i < kSenders; ++i) senders.push_back(sys.spawn(Sender));
@@ -225,7 +235,7 @@ double NToOne(actor_system& sys) {
     return got == total;
   });
   for (const actor& s : senders) anon_send_exit(s, exit_reason::kill);
-  anon_send_exit(sink, exit_reason::kill);
+  KillAll(sys, {sink}, before);
   return rate;
 }
 
@@ -264,18 +274,19 @@ behavior Client(stateful_actor<ClientState>* self, const actor& server) {
 }
 
 double CallInside(actor_system& sys) {
+  const size_t before = sys.registry().running();
   auto server = sys.spawn(Server);
   auto client = sys.spawn(Client, server);
   double rate = Rate(kCallsInside, [&] { return RunOn(sys, client, kCallsInside); });
-  anon_send_exit(client, exit_reason::kill);
-  anon_send_exit(server, exit_reason::kill);
+  KillAll(sys, {client, server}, before);
   return rate;
 }
 
 double CallOutside(actor_system& sys) {
+  const size_t before = sys.registry().running();
   auto server = sys.spawn(Server);
-  scoped_actor self{sys};
   double rate = Rate(kCallsOutside, [&] {
+    scoped_actor self{sys};  // counts as running while it lives
     bool ok = true;
     for (int64_t i = 0; i < kCallsOutside && ok; ++i) {
       self->request(server, std::chrono::seconds(5), get_atom::value)
@@ -283,7 +294,7 @@ double CallOutside(actor_system& sys) {
     }
     return ok;
   });
-  anon_send_exit(server, exit_reason::kill);
+  KillAll(sys, {server}, before);
   return rate;
 }
 
