@@ -178,6 +178,7 @@ std::string BufferedTaskWorkload::Summary() {
       "  slowest buffer call (balances)    %s, %d timeouts of %d calls\n"
       "  batches done                      %d (%.1f/s), %d retried, %d spawned\n"
       "  entries done                      %d of %d buffered + %d from init\n"
+      "  init stream                       %s, %d async_perform calls timed out\n"
       "  blocks imported by catchup        %d (%d ranges)\n",
       HumanDuration(absl::Nanoseconds(c.internal_transactions.slowest_ns.load())),
       c.internal_transactions.timeouts.load(), c.internal_transactions.calls.load(),
@@ -186,6 +187,8 @@ std::string BufferedTaskWorkload::Summary() {
       seconds > 0 ? static_cast<double>(batches) / seconds : 0.0,
       stats.batches_retried.load(), stats.spawned.load(), stats.entries_done.load(),
       stats.entries_buffered.load(), stats.init_entries.load(),
+      stats.init_complete.load() ? "complete" : "still running",
+      stats.init_call_timeouts.load(),
       env.catchup.blocks_imported.load(), env.catchup.ranges_done.load());
   return out;
 }

@@ -40,9 +40,9 @@ struct BufferedTaskConfig {
   absl::Duration block_latency = absl::Milliseconds(250);  // one range of blocks
   double error_rate = 0.01;              // share of JSON-RPC requests that fail
   // Divides every interval, latency and timeout (not the cost of a copy):
-  // at 10, the catchup's 10 s buffer call times out after 1 s, and a 60 s
-  // run shows what took the seed's indexer minutes.
-  double time_scale = 10;
+  // at 20, the catchup's 10 s buffer call times out after 0.5 s, and a 60 s
+  // run shows what took the seed's indexer many minutes.
+  double time_scale = 20;
   int64_t seed = 1;
   bool catchup = true;                   // run Indexer.BlockFetcher.Catchup
   // The internal-transaction fetcher's BufferedTask options (the seed's).

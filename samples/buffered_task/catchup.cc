@@ -37,14 +37,17 @@ void ObserveBufferCall(Process& task, const RangeJob& job, const BlockRange& ran
   stats.Observe(MonotonicNowNs() - start_ns, timed_out);
   if (!timed_out) return;
   const Environment& env = *job.environment;
+  // Every timeout is a log event; the terminal gets the first few and then
+  // one in fifty, so that the per-second lines stay readable.
+  int64_t n = stats.timeouts.load(std::memory_order_relaxed);
   task.runtime().Log(
       absl::StrCat("Task ", task.self().ToString(), " started from ",
                    job.catchup.ToString(), ": ", status.message(), " ({:buffer, [",
                    entries, " entries]}; time scale ", env.time_scale,
                    ") in Indexer.BlockFetcher.Catchup.async_import_remaining_block_data/2, "
                    "blocks ",
-                   range.first, "..", range.last),
-      env.echo_log);
+                   range.first, "..", range.last, " [timeout #", n, "]"),
+      env.echo_log && (n <= 3 || n % 50 == 0));
 }
 
 // fetch_and_import_range/2, then async_import_remaining_block_data/2.
