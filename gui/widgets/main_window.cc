@@ -5,6 +5,7 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -21,6 +22,12 @@
 #include "gui/jobs/instant_loader.h"
 #include "gui/jobs/release.h"
 #include "gui/session/file_session.h"
+#ifdef OVERSEER_HAVE_DEMOS
+#include "gui/session/demo_session.h"
+#endif
+#ifdef OVERSEER_HAVE_ATTACH
+#include "gui/session/attach_session.h"
+#endif
 #include "gui/session/session.h"
 #include "gui/widgets/applications_view.h"
 #include "gui/widgets/load_charts_view.h"
@@ -123,17 +130,27 @@ void MainWindow::BuildMenus() {
   });
   QAction* attach = file->addAction(QStringLiteral("&Attach to a running program\u2026"));
   attach->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+A")));
+#ifdef OVERSEER_HAVE_ATTACH
+  connect(attach, &QAction::triggered, this, &MainWindow::ChooseAttach);
+#else
   attach->setEnabled(false);
-  attach->setToolTip(QStringLiteral("Needs the attach client, not part of this build"));
+  attach->setToolTip(QStringLiteral("Built without the attach client"));
+#endif
   file->addSeparator();
   file->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
   QMenu* demo = menuBar()->addMenu(QStringLiteral("&Demo"));
-  for (const char* name : {"buffered-task (closure mode)", "buffered-task (mfa mode)"}) {
-    QAction* a = demo->addAction(QString::fromLatin1(name));
-    a->setEnabled(false);
-    a->setToolTip(QStringLiteral("Needs the in-process sampler, not part of this build"));
+#ifdef OVERSEER_HAVE_DEMOS
+  for (const DemoChoice& choice : AvailableDemos()) {
+    demo->addAction(QString::fromStdString(choice.label), this, [this, choice] {
+      StartDemo(choice.workload, choice.args);
+    });
   }
+#else
+  QAction* none = demo->addAction(QStringLiteral("No demos in this build"));
+  none->setEnabled(false);
+  none->setToolTip(QStringLiteral("Built without the sampler or the workloads"));
+#endif
   demo->setToolTipsVisible(true);
   file->setToolTipsVisible(true);
 
@@ -253,7 +270,10 @@ void MainWindow::SetSession(std::unique_ptr<Session> session) {
     ShowMessage(text + QStringLiteral(" \u2014 what was read stays on show."));
     UpdateLiveControls();
   });
-  connect(session_.get(), &Session::ControlsChanged, this, &MainWindow::UpdateLiveControls);
+  connect(session_.get(), &Session::ControlsChanged, this, [this] {
+    UpdateLiveControls();
+    if (session_ && !session_->paused()) OnSamplesAdded(session_->recording().sample_count());
+  });
   if (!session_->failure().isEmpty()) ShowMessage(session_->failure());
 
   const Recording& recording = session_->recording();
@@ -271,7 +291,73 @@ void MainWindow::SetSession(std::unique_ptr<Session> session) {
   OnSamplesAdded(recording.sample_count());
 }
 
+void MainWindow::ChooseAttach() {
+#ifdef OVERSEER_HAVE_ATTACH
+  QStringList labels;
+  std::vector<AttachChoice> choices;
+  if (absl::StatusOr<std::vector<AttachChoice>> open = ListAttachChoices(); open.ok()) {
+    choices = *std::move(open);
+  }
+  for (const AttachChoice& c : choices) labels << c.label;
+  bool ok = false;
+  QString picked = QInputDialog::getItem(
+      this, QStringLiteral("Attach"),
+      QStringLiteral("Programs with an endpoint open (or type a socket path, "
+                     "tcp:HOST:PORT or a pid):"),
+      labels, 0, /*editable=*/true, &ok);
+  if (!ok || picked.trimmed().isEmpty()) return;
+  QString endpoint = picked;
+  for (const AttachChoice& c : choices) {
+    if (c.label == picked) endpoint = c.endpoint;
+  }
+  AttachTo(endpoint, QString());
+#endif
+}
+
+void MainWindow::AttachTo(const QString& endpoint, const QString& token) {
+#ifdef OVERSEER_HAVE_ATTACH
+  SetBusy(QStringLiteral("Attaching to %1\u2026").arg(endpoint), true);
+  ConnectAttachAsync(endpoint, token).then(this, [this, endpoint](AttachConnectResult r) {
+    SetBusy({}, false);
+    if (!r.ok()) {
+      ShowMessage(QStringLiteral("Cannot attach to %1: %2").arg(endpoint, Q(r.status().message())));
+      emit AttachFinished(false);
+      return;
+    }
+    SetSession(std::make_unique<AttachSession>(*std::move(r)));
+    emit AttachFinished(true);
+  });
+#else
+  ShowMessage(QStringLiteral("Cannot attach to %1: this build has no attach client").arg(endpoint));
+  (void)token;
+  emit AttachFinished(false);
+#endif
+}
+
+bool MainWindow::StartDemo(const std::string& workload,
+                           const std::vector<std::string>& args) {
+#ifdef OVERSEER_HAVE_DEMOS
+  int interval_ms = QSettings().value(QStringLiteral("live/interval_ms"), 1000).toInt();
+  absl::StatusOr<std::unique_ptr<DemoSession>> session = DemoSession::Start(
+      workload, args, std::chrono::milliseconds(std::max(interval_ms, 10)));
+  if (!session.ok()) {
+    ShowMessage(QStringLiteral("Cannot start the demo %1: %2")
+                    .arg(QString::fromStdString(workload), Q(session.status().message())));
+    return false;
+  }
+  SetSession(*std::move(session));
+  return true;
+#else
+  ShowMessage(QStringLiteral("Cannot start the demo %1: this build has no demos")
+                  .arg(QString::fromStdString(workload)));
+  (void)args;
+  return false;
+#endif
+}
+
 void MainWindow::OnSamplesAdded(size_t count) {
+  // Paused: the views keep the instant they show; unpausing catches up.
+  if (session_ && session_->paused()) return;
   timeline_.SetSampleCount(count);
   RefreshOverview();
   if (session_ && session_->is_live()) {

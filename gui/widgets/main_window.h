@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "gui/jobs/serial_jobs.h"
@@ -59,6 +60,13 @@ class MainWindow final : public QMainWindow {
   // Opens a capture file in the background; on failure the message bar says
   // why and the current session stays.
   void OpenFile(const QString& path);
+  // Connects to an attach endpoint (socket path, "tcp:HOST:PORT" or pid) in
+  // the background and shows the program live; AttachFinished follows. On
+  // failure the message bar says why and the current session stays.
+  void AttachTo(const QString& endpoint, const QString& token);
+  // Runs demo `workload` with `args` in-process and shows it live. On
+  // failure the message bar says why and the current session stays.
+  bool StartDemo(const std::string& workload, const std::vector<std::string>& args);
   // Opens the process window of `pid` (or raises it).
   ProcessWindow* OpenProcess(uint64_t pid);
   // Moves the timeline to the sample at or before `time_ns`.
@@ -85,6 +93,7 @@ class MainWindow final : public QMainWindow {
   void InstantShown(size_t index);
   // OpenFile finished (successfully or not).
   void FileOpenFinished(bool ok);
+  void AttachFinished(bool ok);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -98,6 +107,7 @@ class MainWindow final : public QMainWindow {
   };
 
   void BuildMenus();
+  void ChooseAttach();
   void ShowMessage(const QString& text);
   void HideMessage();
   void OnSamplesAdded(size_t count);
