@@ -17,6 +17,7 @@
 #include "gui/widgets/process_window.h"
 #include "gui/widgets/processes_view.h"
 #include "probes/analysis/summary.h"
+#include "probes/attach/server.h"
 #include "probes/sampler/recorder.h"
 #include "samples/common/workload.h"
 #include "samples/workloads/registry.h"
@@ -117,6 +118,43 @@ class DemoTest : public QObject {
     QVERIFY(tree->index(root.row(), SupervisionTreeModel::kMemory, root.parent())
                 .data(SupervisionTreeModel::kSortValueRole).toULongLong() >=
             memory.data(SupervisionTreeModel::kSortValueRole).toULongLong());
+  }
+
+  void anAttachedProgramIsFollowedLiveAndItsEndIsSaid() {
+    QTemporaryDir dir;
+    absl::StatusOr<std::unique_ptr<Workload>> w = MakeWorkload("buffered-task", {});
+    QVERIFY(w.ok());
+    auto runtime = std::make_unique<Runtime>();
+    QVERIFY((*w)->Start(*runtime).ok());
+    Recorder recorder(*runtime, {.sampler = {.interval = absl::Milliseconds(100)},
+                                 .program = "attach-test"});
+    absl::StatusOr<std::unique_ptr<AttachServer>> server = AttachServer::Open(
+        *runtime, recorder,
+        {.directory = dir.path().toStdString(), .allow_control = true});
+    QVERIFY2(server.ok(), std::string(server.status().message()).c_str());
+    QVERIFY(recorder.Start().ok());
+
+    MainWindow window;
+    window.resize(1200, 800);
+    window.show();
+    QSignalSpy attached(&window, &MainWindow::AttachFinished);
+    window.AttachTo(QString::fromStdString((*server)->endpoint()), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(attached.count(), 1, 10000);
+    QVERIFY2(attached.first().at(0).toBool(), qPrintable(window.message()));
+    QCOMPARE(window.session()->source(), Session::Source::kAttach);
+    QVERIFY(window.session()->is_live());
+    QTRY_VERIFY_WITH_TIMEOUT(window.timeline()->sample_count() >= 3, 10000);
+    window.WaitForIdle();
+    QVERIFY(window.processes_view()->model()->rowCount() > 0);
+
+    // The program goes away: the window says so and keeps what it got.
+    size_t seen = window.timeline()->sample_count();
+    (void)recorder.Stop();
+    server->reset();
+    (*w)->Stop().IgnoreError();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->is_live(), 10000);
+    QVERIFY(window.timeline()->sample_count() >= seen);
+    QVERIFY(window.instant() != nullptr);
   }
 
   void theDemoMenuRunsAWorkloadInProcessAndTheViewsFollowIt() {
