@@ -116,95 +116,6 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   QMainWindow::closeEvent(event);
 }
 
-void MainWindow::BuildMenus() {
-  QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
-  file->addAction(QStringLiteral("&Open capture\u2026"), QKeySequence::Open, this, [this] {
-    QSettings settings;
-    QString dir = settings.value(QStringLiteral("file/last_dir")).toString();
-    QString path = QFileDialog::getOpenFileName(
-        this, QStringLiteral("Open capture"), dir,
-        QStringLiteral("Overseer captures (*.ovc *.ovsc);;All files (*)"));
-    if (path.isEmpty()) return;
-    settings.setValue(QStringLiteral("file/last_dir"), QFileInfo(path).absolutePath());
-    OpenFile(path);
-  });
-  QAction* attach = file->addAction(QStringLiteral("&Attach to a running program\u2026"));
-  attach->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+A")));
-#ifdef OVERSEER_HAVE_ATTACH
-  connect(attach, &QAction::triggered, this, &MainWindow::ChooseAttach);
-#else
-  attach->setEnabled(false);
-  attach->setToolTip(QStringLiteral("Built without the attach client"));
-#endif
-  file->addSeparator();
-  file->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-
-  QMenu* demo = menuBar()->addMenu(QStringLiteral("&Demo"));
-#ifdef OVERSEER_HAVE_DEMOS
-  for (const DemoChoice& choice : AvailableDemos()) {
-    demo->addAction(QString::fromStdString(choice.label), this, [this, choice] {
-      StartDemo(choice.workload, choice.args);
-    });
-  }
-#else
-  QAction* none = demo->addAction(QStringLiteral("No demos in this build"));
-  none->setEnabled(false);
-  none->setToolTip(QStringLiteral("Built without the sampler or the workloads"));
-#endif
-  demo->setToolTipsVisible(true);
-  file->setToolTipsVisible(true);
-
-  QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
-  for (int i = 0; i < tabs_->count(); ++i) {
-    view->addAction(tabs_->tabText(i).remove(QLatin1Char('&')),
-                    QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)), this,
-                    [this, i] { tabs_->setCurrentIndex(i); });
-  }
-  view->addSeparator();
-  view->addAction(QStringLiteral("&Filter processes"), QKeySequence::Find, this, [this] {
-    tabs_->setCurrentIndex(kProcesses);
-    processes_->FocusFilter();
-  });
-  view->addAction(QStringLiteral("Play / pause"), QKeySequence(Qt::Key_Space), this, [this] {
-    timeline_.playing() ? timeline_.Pause() : timeline_.Play();
-  });
-  view->addAction(QStringLiteral("Previous sample"), QKeySequence(Qt::ALT | Qt::Key_Left), this,
-                  [this] { if (timeline_.index() > 0) timeline_.SetIndex(timeline_.index() - 1); });
-  view->addAction(QStringLiteral("Next sample"), QKeySequence(Qt::ALT | Qt::Key_Right), this,
-                  [this] { timeline_.SetIndex(timeline_.index() + 1); });
-  view->addAction(QStringLiteral("Newest sample"), QKeySequence(Qt::CTRL | Qt::Key_End), this,
-                  [this] { timeline_.SetFollowLive(true); });
-
-  QMenu* live = menuBar()->addMenu(QStringLiteral("&Live"));
-  pause_action_ = live->addAction(QStringLiteral("&Pause sampling"));
-  pause_action_->setCheckable(true);
-  pause_action_->setShortcut(QKeySequence(QStringLiteral("Ctrl+P")));
-  connect(pause_action_, &QAction::toggled, this, [this](bool on) {
-    if (session_) session_->SetPaused(on);
-  });
-  QMenu* interval = live->addMenu(QStringLiteral("Refresh &interval"));
-  auto* group = new QActionGroup(this);
-  for (int ms : {100, 500, 1000, 2000, 5000, 10000}) {
-    QAction* a = interval->addAction(ms < 1000 ? QStringLiteral("%1 ms").arg(ms)
-                                               : QStringLiteral("%1 s").arg(ms / 1000));
-    a->setCheckable(true);
-    a->setData(ms);
-    group->addAction(a);
-    interval_actions_.push_back(a);
-    connect(a, &QAction::triggered, this, [this, ms] {
-      if (session_) session_->SetRefreshInterval(std::chrono::milliseconds(ms));
-      QSettings().setValue(QStringLiteral("live/interval_ms"), ms);
-    });
-  }
-
-  QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
-  help->addAction(QStringLiteral("&About Overseer"), this, [this] {
-    QMessageBox::about(this, QStringLiteral("About Overseer"),
-                       QStringLiteral("Overseer: a memory and mailbox profiler for "
-                                      "supervised actor systems."));
-  });
-}
-
 void MainWindow::ShowMessage(const QString& text) {
   message_->setText(text);
   message_->show();
@@ -224,20 +135,6 @@ void MainWindow::SetBusy(const QString& what, bool busy) {
   if (busy) progress_label_->setText(what);
   progress_->setVisible(busy_count_ > 0);
   if (busy_count_ == 0) progress_label_->clear();
-}
-
-void MainWindow::OpenFile(const QString& path) {
-  SetBusy(QStringLiteral("Opening %1\u2026").arg(QFileInfo(path).fileName()), true);
-  OpenCaptureAsync(path).then(this, [this, path](CaptureOpenResult result) {
-    SetBusy({}, false);
-    if (!result.ok()) {
-      ShowMessage(DescribeOpenError(path, result.status()));
-      emit FileOpenFinished(false);
-      return;
-    }
-    SetSession(std::make_unique<FileSession>(path, *std::move(result)));
-    emit FileOpenFinished(true);
-  });
 }
 
 void MainWindow::SetSession(std::unique_ptr<Session> session) {
@@ -289,70 +186,6 @@ void MainWindow::SetSession(std::unique_ptr<Session> session) {
   UpdateLiveControls();
   system_->Show(*session_, run_, nullptr);
   OnSamplesAdded(recording.sample_count());
-}
-
-void MainWindow::ChooseAttach() {
-#ifdef OVERSEER_HAVE_ATTACH
-  QStringList labels;
-  std::vector<AttachChoice> choices;
-  if (absl::StatusOr<std::vector<AttachChoice>> open = ListAttachChoices(); open.ok()) {
-    choices = *std::move(open);
-  }
-  for (const AttachChoice& c : choices) labels << c.label;
-  bool ok = false;
-  QString picked = QInputDialog::getItem(
-      this, QStringLiteral("Attach"),
-      QStringLiteral("Programs with an endpoint open (or type a socket path, "
-                     "tcp:HOST:PORT or a pid):"),
-      labels, 0, /*editable=*/true, &ok);
-  if (!ok || picked.trimmed().isEmpty()) return;
-  QString endpoint = picked;
-  for (const AttachChoice& c : choices) {
-    if (c.label == picked) endpoint = c.endpoint;
-  }
-  AttachTo(endpoint, QString());
-#endif
-}
-
-void MainWindow::AttachTo(const QString& endpoint, const QString& token) {
-#ifdef OVERSEER_HAVE_ATTACH
-  SetBusy(QStringLiteral("Attaching to %1\u2026").arg(endpoint), true);
-  ConnectAttachAsync(endpoint, token).then(this, [this, endpoint](AttachConnectResult r) {
-    SetBusy({}, false);
-    if (!r.ok()) {
-      ShowMessage(QStringLiteral("Cannot attach to %1: %2").arg(endpoint, Q(r.status().message())));
-      emit AttachFinished(false);
-      return;
-    }
-    SetSession(std::make_unique<AttachSession>(*std::move(r)));
-    emit AttachFinished(true);
-  });
-#else
-  ShowMessage(QStringLiteral("Cannot attach to %1: this build has no attach client").arg(endpoint));
-  (void)token;
-  emit AttachFinished(false);
-#endif
-}
-
-bool MainWindow::StartDemo(const std::string& workload,
-                           const std::vector<std::string>& args) {
-#ifdef OVERSEER_HAVE_DEMOS
-  int interval_ms = QSettings().value(QStringLiteral("live/interval_ms"), 1000).toInt();
-  absl::StatusOr<std::unique_ptr<DemoSession>> session = DemoSession::Start(
-      workload, args, std::chrono::milliseconds(std::max(interval_ms, 10)));
-  if (!session.ok()) {
-    ShowMessage(QStringLiteral("Cannot start the demo %1: %2")
-                    .arg(QString::fromStdString(workload), Q(session.status().message())));
-    return false;
-  }
-  SetSession(*std::move(session));
-  return true;
-#else
-  ShowMessage(QStringLiteral("Cannot start the demo %1: this build has no demos")
-                  .arg(QString::fromStdString(workload)));
-  (void)args;
-  return false;
-#endif
 }
 
 void MainWindow::OnSamplesAdded(size_t count) {
