@@ -79,6 +79,7 @@ class Pcb {
   std::atomic<uint64_t> bytes_in_{0};
   std::atomic<uint64_t> bytes_out_{0};
   std::atomic<uint64_t> send_ns_{0};
+  // Stored with release, so that a reader (acquire) sees the name's bytes.
   std::atomic<const char*> current_function_{"init"};
   std::atomic<bool> trap_exit_{false};
   std::atomic<ZoneTable*> zones_{nullptr};  // allocated when profiling is on

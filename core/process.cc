@@ -204,7 +204,7 @@ absl::StatusOr<Pid> SpawnProcess(
   rt.spawned_.fetch_add(1, std::memory_order_relaxed);
   rt.Emit(RuntimeEvent::Kind::kSpawn, p->id_, p->parent_, p->initial_call_);
   p->status_.store(ProcessStatus::kWaiting, std::memory_order_relaxed);
-  p->current_function_.store("waiting", std::memory_order_relaxed);
+  p->current_function_.store("waiting", std::memory_order_release);
   p->sched_.store(Pcb::kIdle, std::memory_order_seq_cst);
   if (p->mailbox_.HasIncoming()) rt.Wake(p);
   return pid;
@@ -357,7 +357,7 @@ void Process::Bump(uint64_t reductions) {
 }
 
 void Process::SetCurrentFunction(const char* what) {
-  pcb_->current_function_.store(what, std::memory_order_relaxed);
+  pcb_->current_function_.store(what, std::memory_order_release);
 }
 
 }  // namespace overseer

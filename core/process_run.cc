@@ -58,7 +58,7 @@ void RuntimeImpl::RunSlice(Pcb* p) {
     p->current_function_.store(
         p->wait_.active ? p->current_function_.load(std::memory_order_relaxed)
                         : "waiting",
-        std::memory_order_relaxed);
+        std::memory_order_release);
   }
   SetCurrentPcb(nullptr);
   if (more) {
@@ -111,7 +111,7 @@ void RuntimeImpl::Dispatch(Pcb* p, Envelope* e) {
     return;
   }
   const char* name = HandlerName(e->kind, e->payload.type());
-  p->current_function_.store(name, std::memory_order_relaxed);
+  p->current_function_.store(name, std::memory_order_release);
   From from;
   if (e->kind == Envelope::Kind::kCall) {
     from = From{e->from, Ref{e->ref}, e->external};

@@ -257,7 +257,9 @@ ProcessInfo RuntimeImpl::ReadInfo(Pcb& p, bool take_peaks) const {
   info.parent = p.parent_;
   info.ancestors = p.ancestors_;
   info.initial_call = p.initial_call_;
-  info.current_function = p.current_function_.load(std::memory_order_relaxed);
+  // Acquire: the name may have been made just now by the process's thread
+  // (HandlerName), which published it with a release store.
+  info.current_function = p.current_function_.load(std::memory_order_acquire);
   info.kind = p.kind_;
   info.status = p.status_.load(std::memory_order_relaxed);
   auto gauge = [&](auto& g) {
