@@ -60,8 +60,9 @@ Async<absl::StatusOr<TaskHandle>> StartInitTask(Process& self,
                                                 const BufferedTaskState& state,
                                                 absl::Duration timeout,
                                                 FetcherStats* stats) {
-  return AsyncTask(self, self.runtime().Whereis(state.task_supervisor),
-                   [=](Process& task) { return StreamInitial(task, state, timeout, stats); });
+  return AsyncTask(
+      self, self.runtime().Whereis(state.task_supervisor),
+      [=](Process& task) { return StreamInitial(task, state, timeout, stats); });
 }
 
 }  // namespace
@@ -146,18 +147,20 @@ Co BufferedTask::HandleCall(BufferedTaskState& state, Message& request, From fro
     options_.stats->buffer_calls.fetch_add(1, std::memory_order_relaxed);
     options_.stats->entries_buffered.fetch_add(
         static_cast<int64_t>(buffer->entries.size()), std::memory_order_relaxed);
-    if (!buffer->entries.empty()) state.current_buffer.push_back(std::move(buffer->entries));
+    if (!buffer->entries.empty())
+      state.current_buffer.push_back(std::move(buffer->entries));
     Reply(from, Ok{});
   } else if (auto* perform = request.AsMutable<AsyncPerform>()) {
-    for (PendingBatch& pending : perform->queue) state.buffer.push_back(std::move(pending));
+    for (PendingBatch& pending : perform->queue)
+      state.buffer.push_back(std::move(pending));
     co_await SpawnNextBatch(state);
     Reply(from, Ok{});
   } else if (request.Is<DebugCount>()) {
     // As the original: the number of lists in current_buffer, not entries.
-    Reply(from, DebugCountReply{static_cast<int64_t>(state.current_buffer.size()) +
-                                    static_cast<int64_t>(state.buffer.size()) *
-                                        state.max_batch_size,
-                                static_cast<int64_t>(state.tasks.size())});
+    Reply(from, DebugCountReply{
+                    static_cast<int64_t>(state.current_buffer.size()) +
+                        static_cast<int64_t>(state.buffer.size()) * state.max_batch_size,
+                    static_cast<int64_t>(state.tasks.size())});
   } else {
     Reply(from, UnknownCall{request.type_name()});
   }
@@ -183,8 +186,8 @@ Co BufferedTask::DoInitialStream(BufferedTaskState& state) {
   if (task.ok()) {
     state.init_task = task->ref;
   } else {
-    runtime().Log(absl::StrCat(self().ToString(), " could not start its init task: ",
-                               task.status().message()));
+    runtime().Log(absl::StrCat(
+        self().ToString(), " could not start its init task: ", task.status().message()));
   }
   state.flush_timer = SendAfter(self(), Flush{}, state.flush_interval);
 }
@@ -225,7 +228,7 @@ Co BufferedTask::OnTaskResult(BufferedTaskState& state, TaskResult& result) {
   } else {
     options_.stats->batches_retried.fetch_add(1, std::memory_order_relaxed);
     Batch again = run->kind == RunResult::Kind::kRetry ? std::move(done.batch)
-                                                      : std::move(run->entries);
+                                                       : std::move(run->entries);
     PushBack(state, std::move(again), done.retries + 1);
   }
 }
@@ -272,8 +275,8 @@ Co BufferedTask::SpawnNextBatch(BufferedTaskState& state) {
   }
   RaiseMax(stats.slowest_spawn_ns, MonotonicNowNs() - t0);
   if (!task.ok()) {  // no task supervisor now: the batch stays queued
-    runtime().Log(absl::StrCat(self().ToString(), " could not start a task: ",
-                               task.status().message()));
+    runtime().Log(absl::StrCat(self().ToString(),
+                               " could not start a task: ", task.status().message()));
     co_return;
   }
   if (stats.measure) {

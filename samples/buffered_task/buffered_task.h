@@ -95,8 +95,8 @@ std::string OverseerDescribe(const AsyncPerform& p);
 // %Indexer.BufferedTask{}: every field of the real struct.
 struct BufferedTaskState {
   Pid pid;
-  Ref init_task;              // the init task's ref ...
-  bool init_complete = false; // ... then :complete
+  Ref init_task;               // the init task's ref ...
+  bool init_complete = false;  // ... then :complete
   TimerRef flush_timer;
   const CallbackModule* callback_module = nullptr;
   CallbackState callback_module_state;
@@ -105,8 +105,8 @@ struct BufferedTaskState {
   int max_batch_size = 0;
   int max_concurrency = 0;
   int init_chunk_size = 0;
-  std::vector<Batch> current_buffer;  // one list per buffer call
-  std::deque<PendingBatch> buffer;    // the big queue
+  std::vector<Batch> current_buffer;                  // one list per buffer call
+  std::deque<PendingBatch> buffer;                    // the big queue
   absl::flat_hash_map<uint64_t, PendingBatch> tasks;  // ref => in flight
 };
 
@@ -132,8 +132,8 @@ struct BufferedTaskOptions {
 // to the BufferedTask ({:async_perform, queue}). Owned by the init task.
 class InitReducer {
  public:
-  InitReducer(Pid server, int init_chunk_size, int max_batch_size,
-              absl::Duration timeout, FetcherStats* stats);
+  InitReducer(Pid server, int init_chunk_size, int max_batch_size, absl::Duration timeout,
+              FetcherStats* stats);
   // Adds one entry; true when the chunk is full and must be Perform()ed.
   bool Add(Entry entry);
   // Sends the chunk so far, if any, and starts a new one. A timeout is

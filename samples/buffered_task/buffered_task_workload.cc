@@ -140,10 +140,12 @@ std::string BufferedTaskWorkload::Tick(bool take_peaks) {
       "tasks %d (largest %s) | Fetcher MsgQ %d (peak %d), %s, queue %s batches | "
       "batches %d (%+.0f/s) | buffer calls: slowest %s, timeouts %d",
       absl::ToDoubleSeconds(t - start_time_), HumanBytes(sup ? sup->memory.value : 0),
-      HumanBytes(sup ? sup->memory.peak : 0), HumanBytes(sup ? sup->mailbox_bytes.peak : 0),
-      HumanBytes(sup ? sup->held_spec_bytes.value : 0), tree.processes > 0 ? tree.processes - 1 : 0,
-      HumanBytes(tree.largest_descendant_peak),
-      fetcher ? fetcher->mailbox_len.value : 0, fetcher ? fetcher->mailbox_len.peak : 0,
+      HumanBytes(sup ? sup->memory.peak : 0),
+      HumanBytes(sup ? sup->mailbox_bytes.peak : 0),
+      HumanBytes(sup ? sup->held_spec_bytes.value : 0),
+      tree.processes > 0 ? tree.processes - 1 : 0,
+      HumanBytes(tree.largest_descendant_peak), fetcher ? fetcher->mailbox_len.value : 0,
+      fetcher ? fetcher->mailbox_len.peak : 0,
       HumanBytes(fetcher ? fetcher->memory.value : 0),
       HumanCount(stats.queue_batches.load()), batches, rate,
       HumanDuration(absl::Nanoseconds(slowest_ns)), calls.timeouts.load());
@@ -152,8 +154,7 @@ std::string BufferedTaskWorkload::Tick(bool take_peaks) {
 std::string BufferedTaskWorkload::Summary() {
   const Environment& env = *env_;
   const FetcherStats& stats = env.internal_transactions;
-  double seconds =
-      runtime() ? absl::ToDoubleSeconds(absl::Now() - start_time_) : 0;
+  double seconds = runtime() ? absl::ToDoubleSeconds(absl::Now() - start_time_) : 0;
   int64_t batches = stats.batches_done.load();
   const CatchupStats& c = env.catchup;
   std::string out = absl::StrFormat(
@@ -188,8 +189,8 @@ std::string BufferedTaskWorkload::Summary() {
       stats.batches_retried.load(), stats.spawned.load(), stats.entries_done.load(),
       stats.entries_buffered.load(), stats.init_entries.load(),
       stats.init_complete.load() ? "complete" : "still running",
-      stats.init_call_timeouts.load(),
-      env.catchup.blocks_imported.load(), env.catchup.ranges_done.load());
+      stats.init_call_timeouts.load(), env.catchup.blocks_imported.load(),
+      env.catchup.ranges_done.load());
   return out;
 }
 

@@ -33,18 +33,18 @@
 namespace overseer::indexer {
 
 struct BufferedTaskConfig {
-  std::string mode = "closure";          // "closure" (the bug) or "mfa" (the fix)
-  int64_t backlog = 1'000'000;           // transactions the init stream reads
-  int64_t balance_backlog = 10'000;      // addresses the coin-balance init reads
+  std::string mode = "closure";      // "closure" (the bug) or "mfa" (the fix)
+  int64_t backlog = 1'000'000;       // transactions the init stream reads
+  int64_t balance_backlog = 10'000;  // addresses the coin-balance init reads
   absl::Duration rpc_latency = absl::Milliseconds(20);     // one trace/balance batch
   absl::Duration block_latency = absl::Milliseconds(250);  // one range of blocks
-  double error_rate = 0.01;              // share of JSON-RPC requests that fail
+  double error_rate = 0.01;  // share of JSON-RPC requests that fail
   // Divides every interval, latency and timeout (not the cost of a copy):
   // at 20, the catchup's 10 s buffer call times out after 0.5 s, and a 60 s
   // run shows what took the seed's indexer many minutes.
   double time_scale = 20;
   int64_t seed = 1;
-  bool catchup = true;                   // run Indexer.BlockFetcher.Catchup
+  bool catchup = true;  // run Indexer.BlockFetcher.Catchup
   // The internal-transaction fetcher's BufferedTask options (the seed's).
   int batch_size = 10;
   int concurrency = 4;

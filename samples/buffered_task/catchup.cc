@@ -41,12 +41,13 @@ void ObserveBufferCall(Process& task, const RangeJob& job, const BlockRange& ran
   // one in fifty, so that the per-second lines stay readable.
   int64_t n = stats.timeouts.load(std::memory_order_relaxed);
   task.runtime().Log(
-      absl::StrCat("Task ", task.self().ToString(), " started from ",
-                   job.catchup.ToString(), ": ", status.message(), " ({:buffer, [",
-                   entries, " entries]}; time scale ", env.time_scale,
-                   ") in Indexer.BlockFetcher.Catchup.async_import_remaining_block_data/2, "
-                   "blocks ",
-                   range.first, "..", range.last, " [timeout #", n, "]"),
+      absl::StrCat(
+          "Task ", task.self().ToString(), " started from ", job.catchup.ToString(), ": ",
+          status.message(), " ({:buffer, [", entries, " entries]}; time scale ",
+          env.time_scale,
+          ") in Indexer.BlockFetcher.Catchup.async_import_remaining_block_data/2, "
+          "blocks ",
+          range.first, "..", range.last, " [timeout #", n, "]"),
       env.echo_log && (n <= 3 || n % 50 == 0));
 }
 
@@ -55,8 +56,8 @@ Async<RangeOutcome> FetchAndImportRange(Process& task, const BlockRange& range,
                                         const RangeJob& job) {
   Environment& env = *job.environment;
   FetchBlocks request{range.first, range.last};
-  absl::StatusOr<Message> reply =
-      co_await task.Call(task.runtime().Whereis(kJsonRpcNode), request, job.json_rpc_timeout);
+  absl::StatusOr<Message> reply = co_await task.Call(task.runtime().Whereis(kJsonRpcNode),
+                                                     request, job.json_rpc_timeout);
   const BlocksReply* blocks = reply.ok() ? reply->As<BlocksReply>() : nullptr;
   if (blocks == nullptr) {
     env.catchup.range_failures.fetch_add(1, std::memory_order_relaxed);
@@ -122,9 +123,9 @@ Co Catchup::HandleInfo(CatchupState& state, Message& message) {
 
 Co Catchup::Fill(CatchupState& state) {
   const Environment& env = *options_.environment;
-  RangeJob job{options_.environment, self(),
-               env.Scaled(options_.internal_transactions_timeout),
-               env.Scaled(options_.balances_timeout), env.Scaled(options_.json_rpc_timeout)};
+  RangeJob job{
+      options_.environment, self(), env.Scaled(options_.internal_transactions_timeout),
+      env.Scaled(options_.balances_timeout), env.Scaled(options_.json_rpc_timeout)};
   int size = std::max(1, options_.blocks_batch_size);
   while (static_cast<int>(state.tasks.size()) < options_.blocks_concurrency &&
          state.next_block >= 0) {

@@ -52,7 +52,9 @@ struct CatchupState {
 class Catchup : public GenServer<CatchupState> {
  public:
   explicit Catchup(CatchupOptions options) : options_(options) {}
-  std::string InitialCall() const override { return "Indexer.BlockFetcher.Catchup:init/1"; }
+  std::string InitialCall() const override {
+    return "Indexer.BlockFetcher.Catchup:init/1";
+  }
 
  protected:
   absl::Status Init(CatchupState& state) override;

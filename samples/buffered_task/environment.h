@@ -27,7 +27,8 @@ inline constexpr char kCoinBalanceSupervisor[] = "Indexer.CoinBalance.Supervisor
 inline constexpr char kCoinBalanceTaskSupervisor[] = "Indexer.CoinBalance.TaskSupervisor";
 inline constexpr char kCoinBalanceFetcher[] = "Indexer.CoinBalance.Fetcher";
 inline constexpr char kBlockFetcherSupervisor[] = "Indexer.BlockFetcher.Supervisor";
-inline constexpr char kBlockFetcherTaskSupervisor[] = "Indexer.BlockFetcher.TaskSupervisor";
+inline constexpr char kBlockFetcherTaskSupervisor[] =
+    "Indexer.BlockFetcher.TaskSupervisor";
 inline constexpr char kCatchup[] = "Indexer.BlockFetcher.Catchup";
 
 // Explorer.Chain's tables, counted.

@@ -82,10 +82,10 @@ Async<RunResult> RunInternalTransactions(Process& task, const Batch& batch, int 
                                                       env.Scaled(kDefaultCallTimeout));
   if (!buffered.ok()) {
     stats.run_call_timeouts.fetch_add(1, std::memory_order_relaxed);
-    task.runtime().Log(absl::StrCat("Task ", task.self().ToString(), " (",
-                                    kInternalTransactionFetcher, ".run/3): ",
-                                    buffered.message()),
-                       env.echo_log);
+    task.runtime().Log(
+        absl::StrCat("Task ", task.self().ToString(), " (", kInternalTransactionFetcher,
+                     ".run/3): ", buffered.message()),
+        env.echo_log);
   }
   co_return RunResult{};
 }
@@ -163,7 +163,8 @@ Async<absl::Status> AsyncFetchInternalTransactions(
   // transaction_fields_to_params/1: %{block_number, hash_data}.
   Batch params;
   params.reserve(transactions.size());
-  for (const Transaction& t : transactions) params.push_back(Entry{t.block_number, t.hash});
+  for (const Transaction& t : transactions)
+    params.push_back(Entry{t.block_number, t.hash});
   return CallBuffer(self, kInternalTransactionFetcher, std::move(params), timeout);
 }
 

@@ -12,8 +12,7 @@ std::string OverseerDescribe(const FetchInternalTransactions& r) {
 }
 
 std::string OverseerDescribe(const FetchBalances& r) {
-  return absl::StrCat("eth_getBalance x", r.params.size(), " (attempt ", r.attempt,
-                      ")");
+  return absl::StrCat("eth_getBalance x", r.params.size(), " (attempt ", r.attempt, ")");
 }
 
 std::string OverseerDescribe(const FetchBlocks& r) {
@@ -76,8 +75,7 @@ InternalTransactionsReply SimulatedNode::Traces(
 
 BalancesReply SimulatedNode::Balances(const FetchBalances& r) const {
   BalancesReply reply;
-  if (Fails(options_.seed ^ 0xba1a, BatchKey(r.params), r.attempt,
-            options_.error_rate)) {
+  if (Fails(options_.seed ^ 0xba1a, BatchKey(r.params), r.attempt, options_.error_rate)) {
     reply.error = "{:error, :timeout}";
     return reply;
   }

@@ -69,9 +69,9 @@ struct BalancesReply {
 };
 
 struct NodeOptions {
-  absl::Duration latency = absl::Milliseconds(20);        // traces, balances
-  absl::Duration block_latency = absl::Milliseconds(250); // a range of blocks
-  double error_rate = 0;                                  // 0..1
+  absl::Duration latency = absl::Milliseconds(20);         // traces, balances
+  absl::Duration block_latency = absl::Milliseconds(250);  // a range of blocks
+  double error_rate = 0;                                   // 0..1
   uint64_t seed = 1;
 };
 
@@ -79,8 +79,7 @@ std::string OverseerDescribe(const FetchInternalTransactions& r);
 std::string OverseerDescribe(const FetchBalances& r);
 std::string OverseerDescribe(const FetchBlocks& r);
 
-using NodeReply =
-    std::variant<InternalTransactionsReply, BlocksReply, BalancesReply>;
+using NodeReply = std::variant<InternalTransactionsReply, BlocksReply, BalancesReply>;
 // A reply waiting for its latency to pass (a message to the node itself).
 struct NodeRespond {
   From from;
@@ -91,7 +90,9 @@ struct NodeState {};
 class SimulatedNode : public GenServer<NodeState> {
  public:
   explicit SimulatedNode(NodeOptions options) : options_(options) {}
-  std::string InitialCall() const override { return "EthereumJSONRPC.SimulatedNode:init"; }
+  std::string InitialCall() const override {
+    return "EthereumJSONRPC.SimulatedNode:init";
+  }
 
  protected:
   Co HandleCall(NodeState& state, Message& request, From from) override;

@@ -59,17 +59,17 @@ struct FetcherStats {
   bool measure = false;
   bool record_batches = false;
 
-  std::atomic<int64_t> spawned{0};         // tasks started for batches
-  std::atomic<int64_t> batches_done{0};    // run/3 returned :ok
-  std::atomic<int64_t> batches_retried{0}; // :retry, {:retry, _} or a crash
+  std::atomic<int64_t> spawned{0};          // tasks started for batches
+  std::atomic<int64_t> batches_done{0};     // run/3 returned :ok
+  std::atomic<int64_t> batches_retried{0};  // :retry, {:retry, _} or a crash
   std::atomic<int64_t> entries_done{0};
-  std::atomic<int64_t> buffer_calls{0};    // {:buffer, entries} handled
+  std::atomic<int64_t> buffer_calls{0};  // {:buffer, entries} handled
   std::atomic<int64_t> entries_buffered{0};
-  std::atomic<int64_t> queue_batches{0};   // gauge: batches in state.buffer
-  std::atomic<int64_t> tasks_in_flight{0}; // gauge
-  std::atomic<int64_t> init_entries{0};    // entries the init stream sent
+  std::atomic<int64_t> queue_batches{0};    // gauge: batches in state.buffer
+  std::atomic<int64_t> tasks_in_flight{0};  // gauge
+  std::atomic<int64_t> init_entries{0};     // entries the init stream sent
   std::atomic<bool> init_complete{false};
-  std::atomic<int64_t> slowest_spawn_ns{0};  // one spawn_next_batch, start to reply
+  std::atomic<int64_t> slowest_spawn_ns{0};     // one spawn_next_batch, start to reply
   std::atomic<int64_t> largest_task_memory{0};  // a batch task's, as run/3 begins
   std::atomic<int64_t> init_call_timeouts{0};
   std::atomic<int64_t> run_call_timeouts{0};  // calls made by run/3 that timed out

@@ -32,16 +32,15 @@ const ProcessInfo* NodeReading::Find(uint64_t pid) const {
 Subtree NodeReading::SubtreeOf(uint64_t root) const {
   Subtree out;
   for (const ProcessInfo& p : processes_) {
-    bool below = std::find(p.ancestors.begin(), p.ancestors.end(), root) !=
-                 p.ancestors.end();
+    bool below =
+        std::find(p.ancestors.begin(), p.ancestors.end(), root) != p.ancestors.end();
     if (p.pid != root && !below) continue;
     ++out.processes;
     out.memory += p.memory.value;
     out.memory_peaks += p.memory.peak;
     out.binary_bytes += p.binary_bytes.value;
     if (below) {
-      out.largest_descendant_peak =
-          std::max(out.largest_descendant_peak, p.memory.peak);
+      out.largest_descendant_peak = std::max(out.largest_descendant_peak, p.memory.peak);
     }
   }
   return out;

@@ -5,7 +5,8 @@
 //
 // Example:
 //   NodeReading now = NodeReading::Take(rt, /*take_peaks=*/true);
-//   if (const ProcessInfo* sup = now.Named("Indexer.InternalTransaction.TaskSupervisor")) {
+//   if (const ProcessInfo* sup = now.Named("Indexer.InternalTransaction.TaskSupervisor"))
+//   {
 //     Subtree tree = now.SubtreeOf(sup->pid);
 //     max_memory.Observe(tree.memory);
 //   }
@@ -27,9 +28,9 @@ namespace overseer {
 
 // A process and everything under it (its descendants), summed.
 struct Subtree {
-  int processes = 0;             // the root included
-  int64_t memory = 0;            // sum of current memory
-  int64_t memory_peaks = 0;      // sum of each one's peak (an upper bound)
+  int processes = 0;         // the root included
+  int64_t memory = 0;        // sum of current memory
+  int64_t memory_peaks = 0;  // sum of each one's peak (an upper bound)
   int64_t binary_bytes = 0;
   int64_t largest_descendant_peak = 0;  // the biggest peak below the root
 };

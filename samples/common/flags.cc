@@ -16,8 +16,8 @@ namespace overseer {
 absl::StatusOr<absl::Duration> ParseDurationFlag(absl::string_view text) {
   absl::Duration d;
   if (text.empty() || !absl::ParseDuration(std::string(text), &d)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", text, "' is not a duration (write it like 30s, 2m or 20ms)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", text, "' is not a duration (write it like 30s, 2m or 20ms)"));
   }
   if (d < absl::ZeroDuration() || d == absl::InfiniteDuration()) {
     return absl::InvalidArgumentError(
@@ -36,10 +36,10 @@ absl::StatusOr<int64_t> ParseCountFlag(absl::string_view text) {
     if (scale != 1) digits.remove_suffix(1);
   }
   double value = 0;
-  if (digits.empty() || !absl::SimpleAtod(digits, &value) ||
-      !std::isfinite(value) || value < 0 || value * scale > 9e15) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", text, "' is not a count (write it like 5000, 100k or 1M)"));
+  if (digits.empty() || !absl::SimpleAtod(digits, &value) || !std::isfinite(value) ||
+      value < 0 || value * scale > 9e15) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", text, "' is not a count (write it like 5000, 100k or 1M)"));
   }
   return static_cast<int64_t>(std::llround(value * scale));
 }
@@ -53,10 +53,9 @@ FlagSet::Flag* FlagSet::Find(absl::string_view name) {
   return nullptr;
 }
 
-void FlagSet::AddDuration(std::string name, absl::Duration* out,
-                          std::string help) {
-  Add({std::move(name), std::move(help), absl::FormatDuration(*out), false,
-       false, [out](absl::string_view v) -> absl::Status {
+void FlagSet::AddDuration(std::string name, absl::Duration* out, std::string help) {
+  Add({std::move(name), std::move(help), absl::FormatDuration(*out), false, false,
+       [out](absl::string_view v) -> absl::Status {
          absl::StatusOr<absl::Duration> d = ParseDurationFlag(v);
          if (!d.ok()) return d.status();
          *out = *d;
@@ -100,8 +99,7 @@ void FlagSet::AddDouble(std::string name, double* out, std::string help) {
 }
 
 void FlagSet::AddString(std::string name, std::string* out, std::string help) {
-  Add({std::move(name), std::move(help), *out, false, false,
-       [out](absl::string_view v) {
+  Add({std::move(name), std::move(help), *out, false, false, [out](absl::string_view v) {
          *out = std::string(v);
          return absl::OkStatus();
        }});
@@ -129,7 +127,8 @@ void FlagSet::AddBool(std::string name, bool* out, std::string help) {
          } else if (v == "false" || v == "0" || v == "no") {
            *out = false;
          } else {
-           return absl::InvalidArgumentError(absl::StrCat("'", v, "' is not true or false"));
+           return absl::InvalidArgumentError(
+               absl::StrCat("'", v, "' is not true or false"));
          }
          return absl::OkStatus();
        }});
@@ -152,8 +151,10 @@ absl::Status FlagSet::Parse(absl::Span<const std::string> args) {
     Flag* flag = Find(name);
     if (flag == nullptr && !value && absl::StartsWith(name, "no-")) {
       flag = Find(name.substr(3));
-      if (flag != nullptr && flag->is_bool) value = "false";
-      else flag = nullptr;
+      if (flag != nullptr && flag->is_bool)
+        value = "false";
+      else
+        flag = nullptr;
     }
     if (flag == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag --", name));

@@ -17,11 +17,11 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 
@@ -46,8 +46,8 @@ class FlagSet {
   void AddDouble(std::string name, double* out, std::string help);
   void AddString(std::string name, std::string* out, std::string help);
   // A string that must be one of `choices`.
-  void AddChoice(std::string name, std::string* out,
-                 std::vector<std::string> choices, std::string help);
+  void AddChoice(std::string name, std::string* out, std::vector<std::string> choices,
+                 std::string help);
   // "--name" alone sets true; "--name=false" or "--no-name" sets false.
   void AddBool(std::string name, bool* out, std::string help);
 

@@ -9,8 +9,8 @@ absl::Status Workload::Stop(absl::Duration timeout) {
   if (runtime_->Alive(root_)) runtime_->Exit(root_, ExitReason::Shutdown());
   if (!runtime_->WaitExit(root_, timeout)) {
     return absl::DeadlineExceededError(
-        absl::StrCat(std::string(name()), ": the root ", root_.ToString(), " did not stop within ",
-                     absl::FormatDuration(timeout)));
+        absl::StrCat(std::string(name()), ": the root ", root_.ToString(),
+                     " did not stop within ", absl::FormatDuration(timeout)));
   }
   return absl::OkStatus();
 }

@@ -92,8 +92,9 @@ absl::StatusOr<std::optional<AttachOptions>> ListenOptions(const DemoOptions& o,
     return AttachOptionsFromEnv(std::getenv(kAttachEnv), std::getenv(kAttachControlEnv),
                                 std::getenv(kAttachTokenEnv), base);
   }
-  absl::StatusOr<std::optional<AttachOptions>> options = AttachOptionsFromEnv(
-      o.listen.c_str(), o.allow_control ? "1" : nullptr, std::getenv(kAttachTokenEnv), base);
+  absl::StatusOr<std::optional<AttachOptions>> options =
+      AttachOptionsFromEnv(o.listen.c_str(), o.allow_control ? "1" : nullptr,
+                           std::getenv(kAttachTokenEnv), base);
   if (!options.ok()) {
     return absl::InvalidArgumentError(
         "--listen takes unix, tcp, tcp:PORT or tcp:HOST:PORT, not '" + o.listen + "'");
@@ -172,7 +173,8 @@ int Main(int argc, char** argv) {
   }
   absl::StatusOr<std::unique_ptr<Workload>> made = MakeWorkload(args[0]);
   if (!made.ok()) {
-    std::fprintf(stderr, "overseer-demo: %s\n", std::string(made.status().message()).c_str());
+    std::fprintf(stderr, "overseer-demo: %s\n",
+                 std::string(made.status().message()).c_str());
     return 2;
   }
   Workload& workload = **made;
@@ -194,10 +196,12 @@ int Main(int argc, char** argv) {
   std::signal(SIGTERM, OnSignal);
 
   Runtime runtime(RuntimeOptions{.schedulers = options.schedulers});
-  absl::StatusOr<Probes> probes = StartProbes(
-      runtime, options, args[0], absl::StrCat("overseer-demo ", absl::StrJoin(args, " ")));
+  absl::StatusOr<Probes> probes =
+      StartProbes(runtime, options, args[0],
+                  absl::StrCat("overseer-demo ", absl::StrJoin(args, " ")));
   if (!probes.ok()) {
-    std::fprintf(stderr, "overseer-demo: %s\n", std::string(probes.status().message()).c_str());
+    std::fprintf(stderr, "overseer-demo: %s\n",
+                 std::string(probes.status().message()).c_str());
     return 2;
   }
   absl::StatusOr<Pid> root = workload.Start(runtime);
@@ -209,7 +213,8 @@ int Main(int argc, char** argv) {
   RunFor(workload, options, probes->recorder != nullptr);
   int status = 0;
   if (absl::Status s = StopProbes(*probes, options); !s.ok()) {
-    std::fprintf(stderr, "overseer-demo: capture: %s\n", std::string(s.message()).c_str());
+    std::fprintf(stderr, "overseer-demo: capture: %s\n",
+                 std::string(s.message()).c_str());
     status = 1;
   }
   std::printf("%s", workload.Summary().c_str());

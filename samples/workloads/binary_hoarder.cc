@@ -113,8 +113,9 @@ absl::StatusOr<Pid> BinaryHoarderWorkload::Start(Runtime& rt) {
                           config_.time_scale),
                    config_.total});
   source.name = kHoarderSource;
-  absl::StatusOr<Pid> root = rt.Spawn<Supervisor>(
-      {.name = kHoarderSupervisor}, SupervisorFlags{}, std::vector<ChildSpec>{cache, source});
+  absl::StatusOr<Pid> root =
+      rt.Spawn<Supervisor>({.name = kHoarderSupervisor}, SupervisorFlags{},
+                           std::vector<ChildSpec>{cache, source});
   if (!root.ok()) return root.status();
   SetStarted(rt, *root);
   start_ = absl::Now();
@@ -131,9 +132,9 @@ std::string BinaryHoarderWorkload::Tick(bool take_peaks) {
   }
   return absl::StrFormat(
       "%4.0fs  Cache binary bytes %s, memory %s | blobs sent %d, kept %s",
-      absl::ToDoubleSeconds(absl::Now() - start_), HumanBytes(c ? c->binary_bytes.value : 0),
-      HumanBytes(c ? c->memory.value : 0), stats_.sent.load(),
-      HumanBytes(stats_.held_bytes.load()));
+      absl::ToDoubleSeconds(absl::Now() - start_),
+      HumanBytes(c ? c->binary_bytes.value : 0), HumanBytes(c ? c->memory.value : 0),
+      stats_.sent.load(), HumanBytes(stats_.held_bytes.load()));
 }
 
 std::string BinaryHoarderWorkload::Summary() {

@@ -72,8 +72,9 @@ class PoolClient : public GenServer<ClientState> {
     if (!message.Is<Go>()) co_return;
     int worker = static_cast<int>(state.next++ % config_.workers);
     Job job{std::string(static_cast<size_t>(config_.payload_bytes), 'j')};
-    absl::StatusOr<Message> done = co_await Call(
-        runtime().Whereis(HealthyPoolWorkload::WorkerName(worker)), job, config_.call_timeout);
+    absl::StatusOr<Message> done =
+        co_await Call(runtime().Whereis(HealthyPoolWorkload::WorkerName(worker)), job,
+                      config_.call_timeout);
     (done.ok() ? config_.stats->jobs_done : config_.stats->call_failures)
         .fetch_add(1, std::memory_order_relaxed);
     if (config_.think_time > absl::ZeroDuration()) {
@@ -88,8 +89,12 @@ class PoolClient : public GenServer<ClientState> {
 
 }  // namespace
 
-std::string HealthyPoolWorkload::WorkerName(int i) { return absl::StrCat("Pool.Worker.", i); }
-std::string HealthyPoolWorkload::ClientName(int i) { return absl::StrCat("Pool.Client.", i); }
+std::string HealthyPoolWorkload::WorkerName(int i) {
+  return absl::StrCat("Pool.Worker.", i);
+}
+std::string HealthyPoolWorkload::ClientName(int i) {
+  return absl::StrCat("Pool.Client.", i);
+}
 
 void HealthyPoolWorkload::DefineFlags(FlagSet& flags) {
   flags.AddInt("workers", &config_.workers, "workers in the pool");
@@ -112,8 +117,8 @@ absl::StatusOr<Pid> HealthyPoolWorkload::Start(Runtime& rt) {
   }
   std::vector<ChildSpec> workers;
   for (int i = 0; i < config_.workers; ++i) {
-    ChildSpec w = ChildSpec::Worker<PoolWorker>(WorkerName(i),
-                                                Scaled(config_.work_time, config_.time_scale));
+    ChildSpec w = ChildSpec::Worker<PoolWorker>(
+        WorkerName(i), Scaled(config_.work_time, config_.time_scale));
     w.name = WorkerName(i);
     workers.push_back(std::move(w));
   }
@@ -149,8 +154,8 @@ std::string HealthyPoolWorkload::Tick(bool take_peaks) {
   int64_t largest = 0, msgq = 0;
   if (sup != nullptr) {
     for (const ProcessInfo& p : now.processes()) {
-      if (p.pid != sup->pid &&
-          std::find(p.ancestors.begin(), p.ancestors.end(), sup->pid) == p.ancestors.end()) {
+      if (p.pid != sup->pid && std::find(p.ancestors.begin(), p.ancestors.end(),
+                                         sup->pid) == p.ancestors.end()) {
         continue;
       }
       largest = std::max(largest, p.memory.peak);

@@ -49,12 +49,15 @@ class PricingWorker : public GenServer<WorkerState> {
 
 RateTable MakeRateTable(int64_t bytes, int min_rows, uint64_t seed) {
   RateTable table;
-  int64_t rows = std::max<int64_t>(min_rows, bytes / static_cast<int64_t>(sizeof(RateTable::Row)));
+  int64_t rows =
+      std::max<int64_t>(min_rows, bytes / static_cast<int64_t>(sizeof(RateTable::Row)));
   table.rows.resize(static_cast<size_t>(rows));
   for (int64_t i = 0; i < rows; ++i) {
     RateTable::Row& r = table.rows[static_cast<size_t>(i)];
     std::snprintf(r.region, sizeof(r.region), "region-%lld", static_cast<long long>(i));
-    r.rate = 1.0 + static_cast<double>((seed * 2654435761u + static_cast<uint64_t>(i)) % 1000) / 1000;
+    r.rate = 1.0 +
+             static_cast<double>((seed * 2654435761u + static_cast<uint64_t>(i)) % 1000) /
+                 1000;
     r.updated_at = 1'536'710'400 + i;
   }
   table.source = "pricing/regions.csv (every region, every tier)";
@@ -68,7 +71,9 @@ int64_t TableCopyBytes(const RateTable& table) {
   return scope.tally();
 }
 
-std::string HeldSpecWorkload::WorkerName(int i) { return absl::StrCat("HeldSpec.Worker.", i); }
+std::string HeldSpecWorkload::WorkerName(int i) {
+  return absl::StrCat("HeldSpec.Worker.", i);
+}
 
 void HeldSpecWorkload::DefineFlags(FlagSet& flags) {
   flags.AddInt("workers", &config_.workers, "permanent workers under the supervisor");
@@ -92,7 +97,8 @@ absl::StatusOr<Pid> HeldSpecWorkload::Start(Runtime& rt) {
   captured_.clear();
   absl::Duration every = Scaled(config_.crash_every, config_.time_scale);
   for (int i = 0; i < config_.workers; ++i) {
-    RateTable table = MakeRateTable(config_.table_bytes, config_.workers, static_cast<uint64_t>(i));
+    RateTable table =
+        MakeRateTable(config_.table_bytes, config_.workers, static_cast<uint64_t>(i));
     captured_.push_back(TableCopyBytes(table));
     // Staggered, so that the restarts stay within the supervisor's intensity.
     absl::Duration crash_after = every * (1.0 + static_cast<double>(i) / config_.workers);
@@ -106,12 +112,12 @@ absl::StatusOr<Pid> HeldSpecWorkload::Start(Runtime& rt) {
     spec.name = WorkerName(i);
     children.push_back(std::move(spec));
   }
-  absl::StatusOr<Pid> root = rt.Spawn<Supervisor>(
-      {.name = kHeldSpecSupervisor},
-      SupervisorFlags{.strategy = Strategy::kOneForOne,
-                      .max_restarts = 2 * config_.workers + 3,
-                      .period = absl::Seconds(5)},
-      std::move(children));
+  absl::StatusOr<Pid> root =
+      rt.Spawn<Supervisor>({.name = kHeldSpecSupervisor},
+                           SupervisorFlags{.strategy = Strategy::kOneForOne,
+                                           .max_restarts = 2 * config_.workers + 3,
+                                           .period = absl::Seconds(5)},
+                           std::move(children));
   if (!root.ok()) return root.status();
   SetStarted(rt, *root);
   start_ = absl::Now();
@@ -132,7 +138,8 @@ std::string HeldSpecWorkload::Tick(bool take_peaks) {
   return absl::StrFormat(
       "%4.0fs  Supervisor held specs %s, memory %s | largest worker %s | starts %d, "
       "crashes %d",
-      absl::ToDoubleSeconds(absl::Now() - start_), HumanBytes(sup ? sup->held_spec_bytes.value : 0),
+      absl::ToDoubleSeconds(absl::Now() - start_),
+      HumanBytes(sup ? sup->held_spec_bytes.value : 0),
       HumanBytes(sup ? sup->memory.value : 0), HumanBytes(largest_worker),
       stats_.starts.load(), stats_.crashes.load());
 }

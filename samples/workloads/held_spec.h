@@ -46,7 +46,7 @@ int64_t TableCopyBytes(const RateTable& table);
 
 struct HeldSpecConfig {
   int workers = 8;
-  int64_t table_bytes = 1 << 20;  // per worker's closure
+  int64_t table_bytes = 1 << 20;                   // per worker's closure
   absl::Duration crash_every = absl::Seconds(10);  // 0: never
   double time_scale = 1;
 };

@@ -110,9 +110,9 @@ absl::StatusOr<Pid> MailboxFloodWorkload::Start(Runtime& rt) {
       ProducerConfig{&stats_, static_cast<double>(config_.rate) * config_.time_scale,
                      config_.payload_bytes, config_.total});
   producer.name = kFloodProducer;
-  absl::StatusOr<Pid> root = rt.Spawn<Supervisor>(
-      {.name = kFloodSupervisor}, SupervisorFlags{},
-      std::vector<ChildSpec>{consumer, producer});
+  absl::StatusOr<Pid> root =
+      rt.Spawn<Supervisor>({.name = kFloodSupervisor}, SupervisorFlags{},
+                           std::vector<ChildSpec>{consumer, producer});
   if (!root.ok()) return root.status();
   SetStarted(rt, *root);
   start_ = absl::Now();

@@ -29,10 +29,10 @@ inline constexpr char kFloodProducer[] = "Flood.Producer";
 inline constexpr char kFloodConsumer[] = "Flood.Consumer";
 
 struct MailboxFloodConfig {
-  int64_t rate = 2000;            // Work messages cast per second
-  int64_t payload_bytes = 1024;   // bytes of each message's payload
+  int64_t rate = 2000;                                 // Work messages cast per second
+  int64_t payload_bytes = 1024;                        // bytes of each message's payload
   absl::Duration handle_time = absl::Milliseconds(2);  // per message
-  int64_t total = 0;              // stop producing after this many (0: never)
+  int64_t total = 0;  // stop producing after this many (0: never)
   double time_scale = 1;
 };
 

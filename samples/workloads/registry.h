@@ -20,8 +20,8 @@
 namespace overseer {
 
 struct WorkloadEntry {
-  const char* name;                      // as on the command line
-  std::unique_ptr<Workload> (*make)();   // a new instance, default flags
+  const char* name;                     // as on the command line
+  std::unique_ptr<Workload> (*make)();  // a new instance, default flags
 };
 
 // Every workload, in the order --list shows them. Thread-safe.

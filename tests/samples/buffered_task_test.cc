@@ -2,7 +2,7 @@
 // carries against what a function start carries, where those bytes sit,
 // and that both modes do the same work. Runs are small and time-scaled;
 // nothing here asserts a duration.
-#include "samples/buffered_task/buffered_task_workload.h"
+#include "samples/buffered_task/buffered_task.h"
 
 #include <algorithm>
 #include <map>
@@ -13,7 +13,7 @@
 #include "core/runtime.h"
 #include "core/task.h"
 #include "gtest/gtest.h"
-#include "samples/buffered_task/buffered_task.h"
+#include "samples/buffered_task/buffered_task_workload.h"
 #include "samples/buffered_task/environment.h"
 #include "tests/samples/samples_test_util.h"
 
@@ -131,18 +131,21 @@ TEST_F(BufferedTaskModesTest, ClosureStartRequestCarriesAtLeastTheQueueItCapture
   for (const SpawnRecord& s : closure_->spawns) {
     int64_t request = s.start_send_bytes - task_go_bytes_;
     EXPECT_GT(s.queue_bytes, 0);  // the batch itself is still in the queue
-    EXPECT_GE(request, s.queue_bytes) << "batch " << s.batch_key << " retries " << s.retries;
+    EXPECT_GE(request, s.queue_bytes)
+        << "batch " << s.batch_key << " retries " << s.retries;
   }
   // The first spawns captured most of the backlog: megabyte-class requests
   // from a queue of 10-entry batches.
   int64_t largest = 0;
-  for (const SpawnRecord& s : closure_->spawns) largest = std::max(largest, s.queue_bytes);
+  for (const SpawnRecord& s : closure_->spawns)
+    largest = std::max(largest, s.queue_bytes);
   EXPECT_GT(largest, kBacklog / 4 * static_cast<int64_t>(sizeof(Entry)));
 }
 
 TEST_F(BufferedTaskModesTest, ClosureTaskHoldsAtLeastTheQueueItCaptured) {
   std::map<std::pair<uint64_t, int>, int64_t> captured;
-  for (const SpawnRecord& s : closure_->spawns) captured[{s.batch_key, s.retries}] = s.queue_bytes;
+  for (const SpawnRecord& s : closure_->spawns)
+    captured[{s.batch_key, s.retries}] = s.queue_bytes;
   ASSERT_FALSE(closure_->runs.empty());
   for (const RunRecord& r : closure_->runs) {
     auto it = captured.find({r.batch_key, r.retries});
@@ -218,8 +221,7 @@ TEST(BufferedTaskTest, BufferedEntriesAreFlushedInBatchesOfMaxBatchSize) {
   Batch entries;
   for (int i = 0; i < 25; ++i) entries.push_back(UnfetchedTransaction(9, i));
   Pid fetcher = rt.Whereis(kInternalTransactionFetcher);
-  absl::StatusOr<Message> reply =
-      rt.Call(fetcher, Buffer{entries}, absl::Seconds(10));
+  absl::StatusOr<Message> reply = rt.Call(fetcher, Buffer{entries}, absl::Seconds(10));
   ASSERT_TRUE(reply.ok()) << reply.status();
   EXPECT_TRUE(reply->Is<Ok>());
   ASSERT_TRUE(Eventually([&] { return stats.batches_done.load() == 3; }));

@@ -52,9 +52,9 @@ TEST(FlagsTest, ParsesBothSpellingsIntoTheConfig) {
   Config c;
   FlagSet flags;
   Define(flags, c);
-  std::vector<std::string> args = {"--mode",   "mfa",      "--rpc-latency=5ms", "--backlog",
-                                   "1M",       "--workers", "3",      "--time-scale=2.5",
-                                   "--no-log"};
+  std::vector<std::string> args = {
+      "--mode",    "mfa", "--rpc-latency=5ms", "--backlog", "1M",
+      "--workers", "3",   "--time-scale=2.5",  "--no-log"};
   ASSERT_TRUE(flags.Parse(args).ok());
   EXPECT_EQ(c.mode, "mfa");
   EXPECT_EQ(c.latency, absl::Milliseconds(5));

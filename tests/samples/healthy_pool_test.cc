@@ -13,16 +13,17 @@ using testing::Eventually;
 
 TEST(HealthyPoolTest, NothingInThePoolGrowsBeyondKilobytesOrQueuesBeyondItsClients) {
   Runtime rt(testing::TestRuntime());
-  HealthyPoolWorkload w({.workers = 4, .clients = 8, .work_time = absl::Milliseconds(1),
+  HealthyPoolWorkload w({.workers = 4,
+                         .clients = 8,
+                         .work_time = absl::Milliseconds(1),
                          .think_time = absl::Milliseconds(1)});
   absl::StatusOr<Pid> root = w.Start(rt);
   ASSERT_TRUE(root.ok());
   ASSERT_TRUE(Eventually([&] { return w.stats().jobs_done.load() >= 500; }));
   int seen = 0;
   rt.ForEachProcess([&](const ProcessInfo& p) {
-    bool mine = p.pid == root->id() ||
-                std::find(p.ancestors.begin(), p.ancestors.end(), root->id()) !=
-                    p.ancestors.end();
+    bool mine = p.pid == root->id() || std::find(p.ancestors.begin(), p.ancestors.end(),
+                                                 root->id()) != p.ancestors.end();
     if (!mine) return;
     ++seen;
     EXPECT_LT(p.memory.peak, 64 << 10) << p.name;

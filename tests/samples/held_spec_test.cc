@@ -16,8 +16,8 @@ constexpr int64_t kPerSpecOverhead = 1024;
 
 TEST(HeldSpecTest, SupervisorHoldsEachCapturedTableInItsSpecs) {
   Runtime rt(testing::TestRuntime());
-  HeldSpecWorkload w({.workers = 4, .table_bytes = 256 << 10,
-                      .crash_every = absl::ZeroDuration()});
+  HeldSpecWorkload w(
+      {.workers = 4, .table_bytes = 256 << 10, .crash_every = absl::ZeroDuration()});
   ASSERT_TRUE(w.Start(rt).ok());
   Pid sup = rt.Whereis(kHeldSpecSupervisor);
   absl::StatusOr<ProcessInspection> seen = rt.Inspect(sup, absl::Seconds(30));
@@ -38,7 +38,8 @@ TEST(HeldSpecTest, SupervisorHoldsEachCapturedTableInItsSpecs) {
   EXPECT_EQ(info->held_spec_bytes.value, held);
   // Each worker got one rate out of its table, and is small.
   for (int i = 0; i < 4; ++i) {
-    std::optional<ProcessInfo> worker = rt.Info(rt.Whereis(HeldSpecWorkload::WorkerName(i)));
+    std::optional<ProcessInfo> worker =
+        rt.Info(rt.Whereis(HeldSpecWorkload::WorkerName(i)));
     ASSERT_TRUE(worker.has_value());
     EXPECT_LT(worker->memory.value, 4096);
   }
@@ -47,8 +48,8 @@ TEST(HeldSpecTest, SupervisorHoldsEachCapturedTableInItsSpecs) {
 
 TEST(HeldSpecTest, TheTablesStayPinnedAcrossRestarts) {
   Runtime rt(testing::TestRuntime());
-  HeldSpecWorkload w({.workers = 3, .table_bytes = 64 << 10,
-                      .crash_every = absl::Milliseconds(20)});
+  HeldSpecWorkload w(
+      {.workers = 3, .table_bytes = 64 << 10, .crash_every = absl::Milliseconds(20)});
   ASSERT_TRUE(w.Start(rt).ok());
   Pid sup = rt.Whereis(kHeldSpecSupervisor);
   int64_t before = rt.Info(sup)->held_spec_bytes.value;

@@ -13,8 +13,10 @@ TEST(MailboxFloodTest, ConsumerMailboxBytesEqualTheSumOfItsQueuedMessages) {
   Runtime rt(testing::TestRuntime());
   // The consumer takes the first message and then works on it for an hour:
   // every other message stays queued, and the mailbox stops changing.
-  MailboxFloodWorkload w({.rate = 100'000, .payload_bytes = 1000,
-                          .handle_time = absl::Hours(1), .total = 200});
+  MailboxFloodWorkload w({.rate = 100'000,
+                          .payload_bytes = 1000,
+                          .handle_time = absl::Hours(1),
+                          .total = 200});
   ASSERT_TRUE(w.Start(rt).ok());
   Pid consumer = rt.Whereis(kFloodConsumer);
   ASSERT_TRUE(Eventually([&] {
@@ -45,8 +47,10 @@ TEST(MailboxFloodTest, ConsumerMailboxBytesEqualTheSumOfItsQueuedMessages) {
 
 TEST(MailboxFloodTest, TheQueueGrowsWhileTheProducerOutpacesTheConsumer) {
   Runtime rt(testing::TestRuntime());
-  MailboxFloodWorkload w({.rate = 20'000, .payload_bytes = 100,
-                          .handle_time = absl::Milliseconds(5), .total = 2000});
+  MailboxFloodWorkload w({.rate = 20'000,
+                          .payload_bytes = 100,
+                          .handle_time = absl::Milliseconds(5),
+                          .total = 2000});
   ASSERT_TRUE(w.Start(rt).ok());
   ASSERT_TRUE(Eventually([&] { return w.stats().produced.load() == 2000; }));
   // Whatever was not consumed yet is queued, but for the one in the handler.

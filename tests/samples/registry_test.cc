@@ -18,9 +18,9 @@ TEST(RegistryTest, ListsTheFiveWorkloadsUnderTheirOwnNames) {
     EXPECT_EQ(w->name(), e.name);
     EXPECT_FALSE(w->description().empty());
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"buffered-task", "mailbox-flood",
-                                             "binary-hoarder", "held-spec",
-                                             "healthy-pool"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"buffered-task", "mailbox-flood", "binary-hoarder",
+                                      "held-spec", "healthy-pool"}));
 }
 
 TEST(RegistryTest, UnknownNamesAndBadFlagsAreErrorsThatSayWhy) {
