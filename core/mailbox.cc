@@ -27,6 +27,12 @@ bool Mailbox::HasIncoming() const {
   return next != nullptr || head_.load(std::memory_order_seq_cst) != tail_;
 }
 
+// Drained empty, the queue is the stub alone (PopIncoming puts it back
+// behind the last node it takes), so any push since shows in head_.
+bool Mailbox::MaybeIncoming() const {
+  return head_.load(std::memory_order_seq_cst) != &stub_;
+}
+
 Envelope* Mailbox::PopIncoming() {
   MailboxNode* tail = tail_;
   MailboxNode* next = tail->next.load(std::memory_order_acquire);

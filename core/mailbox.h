@@ -58,6 +58,10 @@ class Mailbox {
   void Drain(absl::FunctionRef<bool(Envelope*)> signal);
   // Owner only: whether senders pushed something not drained yet.
   bool HasIncoming() const;
+  // Any thread, for an owner that has just let go of the process: false
+  // only if nothing was pushed since the owner last drained it empty (it
+  // reads no owner state, which the next owner may be changing already).
+  bool MaybeIncoming() const;
   // Owner only: the first envelope of the save queue (null if none).
   Envelope* TakeFirst();
   // Owner only: the first envelope for which `match` holds.

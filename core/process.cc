@@ -206,7 +206,7 @@ absl::StatusOr<Pid> SpawnProcess(
   p->status_.store(ProcessStatus::kWaiting, std::memory_order_relaxed);
   p->current_function_.store("waiting", std::memory_order_release);
   p->sched_.store(Pcb::kIdle, std::memory_order_seq_cst);
-  if (p->mailbox_.HasIncoming()) rt.Wake(p);
+  if (p->mailbox_.MaybeIncoming()) rt.Wake(p);  // sent to it during Init
   return pid;
 }
 

@@ -66,7 +66,9 @@ void RuntimeImpl::RunSlice(Pcb* p) {
     return;
   }
   p->sched_.store(Pcb::kIdle, std::memory_order_seq_cst);
-  if (p->mailbox_.HasIncoming()) Wake(p);
+  // Idle, the process may already run on another thread: only the
+  // producers' side of the mailbox may be read now.
+  if (p->mailbox_.MaybeIncoming()) Wake(p);
 }
 
 void RuntimeImpl::DrainSignals(Pcb* p) {
