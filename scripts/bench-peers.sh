@@ -4,6 +4,7 @@
 # threads, and prints the medians side by side with the ratios.
 #
 #   scripts/bench-peers.sh [--rounds N] [--schedulers N] [--build-dir DIR]
+#   scripts/bench-peers.sh --report [--build-dir DIR]   (table of the last run)
 #
 # Defaults: 5 rounds, 2 schedulers, build/bench-peers. Each round runs ours,
 # then the BEAM, then CAF, so that a burst of load from elsewhere hits all
@@ -16,42 +17,44 @@ cd "$(dirname "$0")/.."
 rounds=5
 schedulers=2
 build=build/bench-peers
+report_only=0
 while (($#)); do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --schedulers) schedulers="$2"; shift 2 ;;
     --build-dir) build="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --report) report_only=1; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "bench-peers: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 
+results="$build/peers-results.txt"
+ours="$build/tests/bench/core/core_bench"
 have_beam=1
 have_caf=1
 command -v erlc >/dev/null && command -v erl >/dev/null || have_beam=0
 [[ -f /usr/include/caf/all.hpp ]] || have_caf=0
-if ((!have_beam || !have_caf)); then
-  echo "bench-peers: the BEAM or CAF is missing; scripts/setup.sh --peers installs them" >&2
-fi
 
-echo "== building (Release)"
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DOVERSEER_BUILD_BENCHMARKS=ON -DOVERSEER_BUILD_GUI=OFF \
-  -DOVERSEER_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" --target core_bench -j 2 >/dev/null
-ours="$build/tests/bench/core/core_bench"
-if ((have_caf)); then
-  cmake -S tests/bench/peers/caf -B "$build/peers/caf" -G Ninja \
-    -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build/peers/caf" -j 2 >/dev/null
-fi
-if ((have_beam)); then
-  mkdir -p "$build/peers/beam"
-  erlc -o "$build/peers/beam" tests/bench/peers/beam_bench.erl
-fi
-
-results="$build/peers-results.txt"
-: >"$results"
+build_all() {
+  if ((!have_beam || !have_caf)); then
+    echo "bench-peers: the BEAM or CAF is missing; scripts/setup.sh --peers installs them" >&2
+  fi
+  echo "== building (Release)"
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DOVERSEER_BUILD_BENCHMARKS=ON -DOVERSEER_BUILD_GUI=OFF \
+    -DOVERSEER_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$build" --target core_bench -j 2 >/dev/null
+  if ((have_caf)); then
+    cmake -S tests/bench/peers/caf -B "$build/peers/caf" -G Ninja \
+      -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$build/peers/caf" -j 2 >/dev/null
+  fi
+  if ((have_beam)); then
+    mkdir -p "$build/peers/beam"
+    erlc -o "$build/peers/beam" tests/bench/peers/beam_bench.erl
+  fi
+}
 
 # Google Benchmark CSV rows -> "metric value" lines.
 gbench_metrics() {
@@ -86,30 +89,43 @@ record() {  # tool < "metric value" lines
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
-for ((r = 1; r <= rounds; ++r)); do
-  echo "== round $r/$rounds (load average $(load))"
-  # The memory reading runs alone, in a fresh process, so that heap freed by
-  # another benchmark cannot hide its growth.
-  "$ours" --schedulers="$schedulers" --benchmark_filter=IdleProcessMemory \
-    --benchmark_format=csv 2>/dev/null | gbench_metrics | record ours
-  "$ours" --schedulers="$schedulers" \
-    --benchmark_filter='SpawnExit|PingPong|NToOne|CallInside|CallOutside|NewDelete64|MallocFree' \
-    --benchmark_format=csv 2>/dev/null | gbench_metrics | record ours
-  if ((have_beam)); then
-    erl +S "$schedulers:$schedulers" -noshell -pa "$build/peers/beam" \
-      -eval 'beam_bench:main(), halt().' | record beam
-  fi
-  if ((have_caf)); then
-    "$build/peers/caf/caf_bench" --schedulers="$schedulers" | record caf
-  fi
-done
-echo "== done (load average $(load))"
+run_rounds() {
+  : >"$results"
+  for ((r = 1; r <= rounds; ++r)); do
+    echo "== round $r/$rounds (load average $(load))"
+    # The memory reading runs alone, in a fresh process, so that heap freed
+    # by another benchmark cannot hide its growth.
+    "$ours" --schedulers="$schedulers" --benchmark_filter=IdleProcessMemory \
+      --benchmark_format=csv 2>/dev/null | gbench_metrics | record ours
+    "$ours" --schedulers="$schedulers" \
+      --benchmark_filter='SpawnExit|PingPong|NToOne|CallInside|CallOutside|NewDelete64|MallocFree' \
+      --benchmark_format=csv 2>/dev/null | gbench_metrics | record ours
+    if ((have_beam)); then
+      erl +S "$schedulers:$schedulers" -noshell -pa "$build/peers/beam" \
+        -eval 'beam_bench:main(), halt().' | record beam
+    fi
+    if ((have_caf)); then
+      "$build/peers/caf/caf_bench" --schedulers="$schedulers" | record caf
+    fi
+  done
+  echo "== done (load average $(load))"
+}
+
+if ((report_only)); then
+  [[ -s "$results" ]] || { echo "bench-peers: no $results yet" >&2; exit 1; }
+  rounds=$(awk '$1 == "ours" && $2 == "spawn_exit_per_s"' "$results" | wc -l)
+else
+  build_all
+  run_rounds
+fi
 
 # Medians per (tool, metric), then the table.
 sort -k1,1 -k2,2 -k3,3g "$results" | awk '
   function flush() {
     if (n == 0) return
     med[key] = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    lo[key] = v[1]
+    hi[key] = v[n]
     n = 0
   }
   { k = $1 " " $2; if (k != key) { flush(); key = k }; v[++n] = $3 }
@@ -129,6 +145,11 @@ sort -k1,1 -k2,2 -k3,3g "$results" | awk '
       printf fmt, m, show(o), show(b), show(c), ratio(o, b), ratio(o, c)
     }
     printf "\nrates are per second (higher is better); bytes are per process (lower is better)\n"
+    printf "\nspread over the rounds (min..max)\n"
+    for (i = 1; i in rows; ++i) {
+      m = rows[i]
+      printf "  %-28s %24s %24s %24s\n", m, range("ours " m), range("beam " m), range("caf " m)
+    }
     printf "\nours only\n"
     split("control_block_bytes genserver_info_bytes new_delete_no_account_ns " \
           "new_delete_exclusive_ns new_delete_shared_ns new_delete_deferred_ns " \
@@ -147,6 +168,7 @@ sort -k1,1 -k2,2 -k3,3g "$results" | awk '
     }
   }
   function show(x) { return x == "" ? "n/a" : sprintf("%.0f", x) }
+  function range(k) { return (k in lo) ? sprintf("%.0f..%.0f", lo[k], hi[k]) : "n/a" }
   function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "n/a" : sprintf("%.2f", a / b) }
 '
 echo
