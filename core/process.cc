@@ -173,7 +173,6 @@ absl::StatusOr<Pid> SpawnProcess(
     }
     p->trap_exit_.store(options.trap_exit);
   }
-  rt.Insert(p);  // the table owns the first reference
   Pid pid(p);
   absl::Status status;
   SetCurrentPcb(p);
@@ -186,6 +185,9 @@ absl::StatusOr<Pid> SpawnProcess(
       AccountScope none(nullptr, AccountScope::kShared);
       p->initial_call_ = p->behaviour_->InitialCall();
     }
+    // Into the table (which owns the first reference) only now: a reader
+    // there (ForEachProcess, the sampler) reads the kind and initial call.
+    rt.Insert(p);
     if (!options.name.empty()) status = rt.Register(options.name, pid);
     if (status.ok() && options.link && parent != nullptr) rt.LinkPair(parent, p);
     if (status.ok()) {
