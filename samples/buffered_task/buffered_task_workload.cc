@@ -34,10 +34,11 @@ void BufferedTaskWorkload::DefineFlags(FlagSet& flags) {
                  "transactions with unfetched internal transactions at boot");
   flags.AddCount("balance-backlog", &config_.balance_backlog,
                  "addresses with unfetched balances at boot");
-  flags.AddDuration("rpc-latency", &config_.rpc_latency,
-                    "latency of one JSON-RPC batch (traces, balances)");
+  flags.AddDuration(
+      "rpc-latency", &config_.rpc_latency,
+      "latency of one JSON-RPC batch (traces, balances), before --time-scale");
   flags.AddDuration("block-latency", &config_.block_latency,
-                    "latency of fetching one range of blocks");
+                    "latency of fetching one range of blocks, before --time-scale");
   flags.AddDouble("error-rate", &config_.error_rate,
                   "share of JSON-RPC requests that fail (and are retried)");
   AddTimeScaleFlag(flags, &config_.time_scale);
@@ -64,9 +65,17 @@ absl::StatusOr<Pid> BufferedTaskWorkload::Start(Runtime& rt) {
   if (config_.error_rate < 0 || config_.error_rate > 0.5) {
     return absl::InvalidArgumentError("--error-rate must be within 0..0.5");
   }
-  if (config_.batch_size < 1 || config_.concurrency < 1 || config_.init_chunk < 1) {
+  if (config_.batch_size < 1 || config_.concurrency < 1 || config_.init_chunk < 1 ||
+      config_.batch_size > 100'000 || config_.concurrency > 10'000 ||
+      config_.init_chunk > 10'000'000) {
     return absl::InvalidArgumentError(
-        "--batch-size, --concurrency and --init-chunk must be at least 1");
+        "--batch-size (1..100k), --concurrency (1..10k) and --init-chunk (1..10M) are "
+        "out of range");
+  }
+  // About 110 bytes per entry live in the fetcher's queue alone.
+  if (config_.backlog > 20'000'000 || config_.balance_backlog > 20'000'000) {
+    return absl::InvalidArgumentError(
+        "--backlog and --balance-backlog must be at most 20M");
   }
   Environment& env = *env_;
   env.seed = static_cast<uint64_t>(config_.seed);

@@ -192,6 +192,10 @@ int Main(int argc, char** argv) {
                  flags.Usage().c_str());
     return parsed.ok() ? 0 : 2;
   }
+  if (options.schedulers < 0 || options.schedulers > 256) {
+    std::fprintf(stderr, "overseer-demo: --schedulers must be within 0..256\n");
+    return 2;
+  }
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
 
