@@ -152,6 +152,26 @@ TimerRef StartTimer(Runtime& rt, const Pid& to, Message message,
   return TimerRef{rt.impl().timers().Start(delay, std::move(fire))};
 }
 
+namespace {
+// Builds `p`'s behaviour (its account current) and what readers see of it.
+// A constructor that throws fails the spawn, as an Init that fails does.
+absl::Status Construct(Pcb* p,
+                       absl::FunctionRef<std::unique_ptr<Process>()> make) {
+  try {
+    p->behaviour_ = make();
+  } catch (const std::exception& ex) {
+    return absl::InternalError(absl::StrCat("constructor threw: ", ex.what()));
+  } catch (...) {
+    return absl::InternalError("constructor threw");
+  }
+  ProcessAccess::Bind(*p->behaviour_, p);
+  p->kind_ = p->behaviour_->kind();
+  AccountScope none(nullptr, AccountScope::kShared);
+  p->initial_call_ = p->behaviour_->InitialCall();
+  return absl::OkStatus();
+}
+}  // namespace
+
 absl::StatusOr<Pid> SpawnProcess(
     Runtime& runtime, const SpawnOptions& options,
     absl::FunctionRef<std::unique_ptr<Process>()> make) {
@@ -178,23 +198,19 @@ absl::StatusOr<Pid> SpawnProcess(
   SetCurrentPcb(p);
   {
     AccountScope scope(&p->own_, AccountScope::kExclusive);
-    p->behaviour_ = make();
-    ProcessAccess::Bind(*p->behaviour_, p);
-    p->kind_ = p->behaviour_->kind();
-    {
-      AccountScope none(nullptr, AccountScope::kShared);
-      p->initial_call_ = p->behaviour_->InitialCall();
-    }
+    status = Construct(p, make);
     // Into the table (which owns the first reference) only now: a reader
     // there (ForEachProcess, the sampler) reads the kind and initial call.
     rt.Insert(p);
-    if (!options.name.empty()) status = rt.Register(options.name, pid);
+    if (status.ok() && !options.name.empty()) status = rt.Register(options.name, pid);
     if (status.ok() && options.link && parent != nullptr) rt.LinkPair(parent, p);
     if (status.ok()) {
       try {
         status = ProcessAccess::Init(*p->behaviour_);
       } catch (const std::exception& ex) {
         status = absl::InternalError(absl::StrCat("init threw: ", ex.what()));
+      } catch (...) {
+        status = absl::InternalError("init threw");
       }
     }
     if (!status.ok()) {
