@@ -218,7 +218,11 @@ absl::StatusOr<Pid> SpawnProcess(
     }
   }
   SetCurrentPcb(parent);
-  if (!status.ok()) return status;
+  if (!status.ok()) {
+    // The error was made in the failed process's account: the caller gets
+    // a copy of its own, so that nothing of the process outlives it.
+    return absl::Status(status.code(), std::string(status.message()));
+  }
   rt.spawned_.fetch_add(1, std::memory_order_relaxed);
   rt.Emit(RuntimeEvent::Kind::kSpawn, p->id_, p->parent_, p->initial_call_);
   p->status_.store(ProcessStatus::kWaiting, std::memory_order_relaxed);
