@@ -12,33 +12,34 @@
 namespace overseer::indexer {
 namespace {
 
-// The leaky start, as spawn_next_batch was written before the fix: the
-// lambda reads the callback module and its state through `state`, so [=]
-// copies the whole state into the closure, the queue of future work (this
-// batch included, since it is taken out after) with it. The copy travels
-// with the start request into the task supervisor's mailbox and then into
-// the task, which keeps it for its whole life.
-Async<absl::StatusOr<TaskHandle>> StartRunFromClosure(Process& self,
-                                                      const BufferedTaskState& state,
-                                                      const Batch& batch, int retries) {
-  // The same zone in both modes, named after the call each makes, so that
-  // the profile shows what starting a task costs the fetcher.
-  OVERSEER_ZONE("Task.Supervisor.async_nolink/2");
-  return AsyncNolink(self, self.runtime().Whereis(state.task_supervisor),
-                     [=](Process& task) {
-                       return state.callback_module->run(task, batch, retries,
-                                                         state.callback_module_state);
-                     });
-}
-
-// The fix: the callback's run function plus (batch, retries, callback
-// state), nothing else.
-Async<absl::StatusOr<TaskHandle>> StartRunFromFunction(Process& self,
-                                                       const BufferedTaskState& state,
-                                                       const Batch& batch, int retries) {
+// spawn_next_batch's Task.Supervisor.async_nolink, in either mode. Not a
+// coroutine, so that no closure is a temporary inside a co_await.
+//
+// kClosure is the leaky start, as the code was before the fix: the lambda
+// reads the callback module and its state through `state`, so [=] copies
+// the whole state into the closure, with it the queue of future work (this
+// batch included, since it is taken out after). The copy travels with the
+// start request into the task supervisor's mailbox and then into the task,
+// which keeps it for its whole life.
+//
+// kFunction is the fix: the callback's run function plus (batch, retries,
+// callback state), nothing else.
+Async<absl::StatusOr<TaskHandle>> StartBatchTask(Process& self,
+                                                 const BufferedTaskState& state,
+                                                 const Batch& batch, int retries,
+                                                 SpawnMode mode) {
+  Pid supervisor = self.runtime().Whereis(state.task_supervisor);
+  if (mode == SpawnMode::kClosure) {
+    // A zone in each mode, named after the call it makes, so that the
+    // profile shows what starting a task costs the fetcher.
+    OVERSEER_ZONE("Task.Supervisor.async_nolink/2");
+    return AsyncNolink(self, supervisor, [=](Process& task) {
+      return state.callback_module->run(task, batch, retries,
+                                        state.callback_module_state);
+    });
+  }
   OVERSEER_ZONE("Task.Supervisor.async_nolink/5");
-  return AsyncNolink(self, self.runtime().Whereis(state.task_supervisor),
-                     state.callback_module->run, batch, retries,
+  return AsyncNolink(self, supervisor, state.callback_module->run, batch, retries,
                      state.callback_module_state);
 }
 
@@ -267,12 +268,8 @@ Co BufferedTask::SpawnNextBatch(BufferedTaskState& state) {
     record.start_send_bytes = -static_cast<int64_t>(runtime().Info(self())->bytes_out);
   }
   int64_t t0 = MonotonicNowNs();
-  absl::StatusOr<TaskHandle> task;
-  if (options_.spawn_mode == SpawnMode::kClosure) {
-    task = co_await StartRunFromClosure(*this, state, next.batch, next.retries);
-  } else {
-    task = co_await StartRunFromFunction(*this, state, next.batch, next.retries);
-  }
+  absl::StatusOr<TaskHandle> task = co_await StartBatchTask(
+      *this, state, next.batch, next.retries, options_.spawn_mode);
   RaiseMax(stats.slowest_spawn_ns, MonotonicNowNs() - t0);
   if (!task.ok()) {  // no task supervisor now: the batch stays queued
     runtime().Log(absl::StrCat(self().ToString(),
