@@ -7,6 +7,7 @@
 #include <benchmark/benchmark.h>
 
 #include <QApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QThreadPool>
 #include <QTimer>
@@ -19,6 +20,10 @@
 #include <memory>
 #include <thread>
 
+#ifdef OVERSEER_HAVE_CAPTURE
+#include "probes/capture/byte_sink.h"
+#include "probes/capture/capture_writer.h"
+#endif
 #include "gui/models/instant.h"
 #include "gui/models/process_table_model.h"
 #include "gui/session/session.h"
@@ -83,6 +88,14 @@ double ThreadCpuSeconds() {
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
+
+// Waits for MainWindow::FileOpenFinished without QtTest.
+struct QSignalSpyLike {
+  explicit QSignalSpyLike(MainWindow* window) {
+    QObject::connect(window, &MainWindow::FileOpenFinished, [this](bool) { done = true; });
+  }
+  bool done = false;
+};
 
 // A live session over a WideRecording that a producer grows once a second.
 class WideSession final : public Session {
@@ -150,6 +163,67 @@ void BM_LiveStall(benchmark::State& state) {
 }
 BENCHMARK(BM_LiveStall)->Args({100'000, 10})->Args({1'000'000, 12})
     ->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+
+#ifdef OVERSEER_HAVE_CAPTURE
+// An hour of a 10k-process node sampled every second, 1% of the processes
+// busy in each sample, written once to a temporary file.
+const std::string& HourCapture() {
+  static const std::string path = [] {
+    std::string file = QDir::temp().filePath(QStringLiteral("overseer-gui-bench-hour.ovc"))
+                           .toStdString();
+    absl::StatusOr<std::unique_ptr<ByteSink>> sink = OpenFileSink(file);
+    if (!sink.ok()) return std::string();
+    CaptureWriter writer(*std::move(sink));
+    CaptureInfo info;
+    info.program = "gui_bench hour";
+    info.schedulers = 2;
+    absl::Status status = writer.Begin(info);
+    Snapshot s = testing::MakeWideSnapshot(10'000, 0, 7);
+    for (int t = 0; status.ok() && t < 3600; ++t) {
+      s.time_ns = int64_t{t} * 1'000'000'000;
+      for (size_t i = static_cast<size_t>(t) % 100; i < s.processes.size(); i += 100) {
+        s.processes[i].reductions += 1'000;
+        s.processes[i].memory.value += 64;
+        s.processes[i].memory.peak = s.processes[i].memory.value;
+      }
+      s.system.messages_sent += 10'000;
+      status = writer.WriteSample(s);
+    }
+    if (status.ok()) status = writer.Finish();
+    return status.ok() ? file : std::string();
+  }();
+  return path;
+}
+
+// From File > Open to the first view on show, and to every view filled in
+// (load charts over the hour, the log, the System figures).
+void BM_OpenHourCapture(benchmark::State& state) {
+  const std::string& path = HourCapture();
+  if (path.empty()) {
+    state.SkipWithError("cannot write the capture");
+    return;
+  }
+  for (auto _ : state) {
+    MainWindow window;
+    window.resize(1280, 800);
+    window.show();
+    QElapsedTimer clock;
+    double first_ms = 0;
+    QObject::connect(&window, &MainWindow::InstantShown, [&](size_t) {
+      if (first_ms == 0) first_ms = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+    });
+    QSignalSpyLike opened(&window);
+    clock.start();
+    window.OpenFile(QString::fromStdString(path));
+    while (!opened.done) QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 10);
+    while (first_ms == 0) QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 10);
+    window.WaitForIdle();
+    state.counters["first_view_ms"] = first_ms;
+    state.counters["loaded_ms"] = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+  }
+}
+BENCHMARK(BM_OpenHourCapture)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
+#endif
 
 }  // namespace
 }  // namespace overseer
