@@ -67,13 +67,18 @@ class Inbox {
     Message copy = m;
     absl::MutexLock lock(&mu_);
     queue_.push_back(std::move(copy));
+    cv_.Signal();
   }
   // The oldest message not taken yet, waiting for it up to `limit`.
   std::optional<Message> Next(absl::Duration limit = kPatience) {
+    absl::Time deadline = absl::Now() + limit;
     absl::MutexLock lock(&mu_);
-    auto ready = [this] { return !queue_.empty(); };
-    if (!mu_.AwaitWithTimeout(absl::Condition(&ready), limit)) {
-      return std::nullopt;
+    // A wait loop, not Mutex::Await: the condition then runs in this code,
+    // where TSan sees it (see tsan_absl_sync.cc).
+    while (queue_.empty()) {
+      if (cv_.WaitWithDeadline(&mu_, deadline) && queue_.empty()) {
+        return std::nullopt;
+      }
     }
     Message m = std::move(queue_.front());
     queue_.pop_front();
@@ -93,6 +98,7 @@ class Inbox {
 
  private:
   mutable absl::Mutex mu_;
+  absl::CondVar cv_;
   std::deque<Message> queue_;
 };
 

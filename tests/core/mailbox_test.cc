@@ -47,6 +47,19 @@ TEST(MailboxTest, EnvelopesComeOutInTheOrderTheyWerePushed) {
   EXPECT_EQ(TakeNumber(box), -1);
 }
 
+TEST(MailboxTest, MaybeIncomingIsFalseOnlyWhenDrainedEmpty) {
+  Mailbox box;
+  EXPECT_FALSE(box.MaybeIncoming());
+  for (int round = 1; round <= 3; ++round) {
+    for (int i = 0; i < round; ++i) box.Push(Make(i));
+    EXPECT_TRUE(box.MaybeIncoming());
+    box.Drain([](Envelope*) { return false; });
+    EXPECT_FALSE(box.MaybeIncoming()) << "after draining " << round;
+    while (TakeNumber(box) >= 0) {
+    }
+  }
+}
+
 TEST(MailboxTest, ASelectiveTakeLeavesTheOthersQueuedInOrder) {
   Mailbox box;
   for (int i = 0; i < 6; ++i) box.Push(Make(i));

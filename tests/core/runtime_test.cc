@@ -2,7 +2,9 @@
 
 #include <atomic>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -202,6 +204,55 @@ TEST(RuntimeTest, SpawningUnderATakenNameFailsAndLeavesNoProcess) {
   EXPECT_EQ(rt.Whereis("only"), a);
 }
 
+// A behaviour whose constructor throws (what a bad argument may do).
+class Fragile : public Process {
+ public:
+  explicit Fragile(int n) {
+    if (n < 0) throw std::invalid_argument("negative size");
+    if (n == 0) throw 0;
+  }
+
+ protected:
+  Co Handle(Envelope::Kind, Message&, From) override { return {}; }
+};
+struct SpawnFragile {
+  int n;
+};
+// Spawns a Fragile from inside a process and replies with the result.
+class FragileSpawner : public GenServer<int> {
+ protected:
+  Co HandleCall(int&, Message& m, From from) override {
+    absl::StatusOr<Pid> child = runtime().Spawn<Fragile>({}, m.As<SpawnFragile>()->n);
+    Reply(from, child.status());
+    return {};
+  }
+};
+
+TEST(RuntimeTest, ABehaviourWhoseConstructorThrowsFailsItsSpawnAndNothingElse) {
+  Runtime rt(RuntimeOptions{.schedulers = 1});
+  size_t count = rt.process_count();
+  size_t retired = internal::RetiredCount();
+  absl::StatusOr<Pid> bad = rt.Spawn<Fragile>({.name = "fragile"}, -1);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInternal);
+  EXPECT_TRUE(absl::StrContains(bad.status().message(), "negative size"));
+  EXPECT_EQ(rt.Spawn<Fragile>({}, 0).status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(rt.process_count(), count);
+  EXPECT_FALSE(rt.Whereis("fragile").valid());
+  // The error is the caller's: nothing of the failed process outlives it.
+  EXPECT_LE(internal::RetiredCount(), retired);
+
+  Pid spawner = *rt.Spawn<FragileSpawner>({});
+  absl::StatusOr<absl::Status> inside =
+      rt.CallAs<absl::Status>(spawner, SpawnFragile{-1}, absl::Seconds(5));
+  ASSERT_TRUE(inside.ok()) << inside.status();
+  EXPECT_EQ(inside->code(), absl::StatusCode::kInternal);
+  absl::StatusOr<absl::Status> fine =
+      rt.CallAs<absl::Status>(spawner, SpawnFragile{1}, absl::Seconds(5));
+  ASSERT_TRUE(fine.ok());
+  EXPECT_TRUE(fine->ok());
+  EXPECT_TRUE(rt.Alive(spawner));
+}
+
 TEST(RuntimeTest, FindAliveAndWaitExitFollowAProcessLife) {
   Runtime rt(RuntimeOptions{.schedulers = 1});
   Pid pid = *rt.Spawn<Counter>({});
@@ -395,6 +446,37 @@ TEST(RuntimeTest, SendStatisticsAreChargedToTheSenderAndTheReceiver) {
   EXPECT_EQ(r->bytes_in, s->bytes_out);
   EXPECT_EQ(r->messages_out, 0u);
   EXPECT_EQ(rt.counters().messages_sent - sent_before, 4u);
+}
+
+TEST(RuntimeTest, ASamplerCanReadEveryProcessWhileProcessesComeAndGo) {
+  // What a sampler does, concurrently with spawns, messages and exits;
+  // under TSan, any unsynchronized read of a process fails the program.
+  Runtime rt(RuntimeOptions{.schedulers = 2});
+  std::atomic<bool> stop{false};
+  std::atomic<int> scans{0};
+  std::thread sampler([&] {
+    while (!stop.load()) {
+      int64_t memory = 0;
+      rt.ForEachProcess(
+          [&](const ProcessInfo& info) {
+            memory += info.memory.value + static_cast<int64_t>(
+                                              info.initial_call.size() +
+                                              info.current_function.size());
+          },
+          /*take_peaks=*/true);
+      EXPECT_GE(memory, 0);
+      scans.fetch_add(1);
+    }
+  });
+  for (int i = 0; i < 300; ++i) {
+    Pid pid = *rt.Spawn<Counter>({});
+    rt.Cast(pid, Grow{100});
+    rt.Send(pid, Tick{});
+    rt.Cast(pid, Halt{});
+  }
+  ASSERT_TRUE(Eventually([&] { return scans.load() > 3; }));
+  stop.store(true);
+  sampler.join();
 }
 
 TEST(RuntimeTest, ForEachProcessVisitsEveryLiveProcessOnce) {
