@@ -8,8 +8,9 @@
 #
 # Defaults: 5 rounds, 2 schedulers, build/bench-peers. Each round runs ours,
 # then the BEAM, then CAF, so that a burst of load from elsewhere hits all
-# three alike; every figure is the median over the rounds. Raw figures go to
-# DIR/peers-results.txt. The BEAM and CAF come from `scripts/setup.sh --peers`;
+# three alike; every figure is the median over the rounds, and every ratio
+# the median of the ratios within a round. Raw figures go to
+# DIR/peers-results.txt ("round tool metric value"). The BEAM and CAF come from `scripts/setup.sh --peers`;
 # a peer that is missing is reported as n/a.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ while (($#)); do
     --schedulers) schedulers="$2"; shift 2 ;;
     --build-dir) build="$2"; shift 2 ;;
     --report) report_only=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "bench-peers: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -83,8 +84,8 @@ gbench_metrics() {
     }'
 }
 
-record() {  # tool < "metric value" lines
-  awk -v tool="$1" 'NF == 2 { print tool, $1, $2 }' >>"$results"
+record() {  # round tool < "metric value" lines
+  awk -v round="$1" -v tool="$2" 'NF == 2 { print round, tool, $1, $2 }' >>"$results"
 }
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -96,16 +97,16 @@ run_rounds() {
     # The memory reading runs alone, in a fresh process, so that heap freed
     # by another benchmark cannot hide its growth.
     "$ours" --schedulers="$schedulers" --benchmark_filter=IdleProcessMemory \
-      --benchmark_format=csv 2>/dev/null | gbench_metrics | record ours
+      --benchmark_format=csv 2>/dev/null | gbench_metrics | record "$r" ours
     "$ours" --schedulers="$schedulers" \
       --benchmark_filter='SpawnExit|PingPong|NToOne|CallInside|CallOutside|NewDelete64|MallocFree' \
-      --benchmark_format=csv 2>/dev/null | gbench_metrics | record ours
+      --benchmark_format=csv 2>/dev/null | gbench_metrics | record "$r" ours
     if ((have_beam)); then
       erl +S "$schedulers:$schedulers" -noshell -pa "$build/peers/beam" \
-        -eval 'beam_bench:main(), halt().' | record beam
+        -eval 'beam_bench:main(), halt().' | record "$r" beam
     fi
     if ((have_caf)); then
-      "$build/peers/caf/caf_bench" --schedulers="$schedulers" | record caf
+      "$build/peers/caf/caf_bench" --schedulers="$schedulers" | record "$r" caf
     fi
   done
   echo "== done (load average $(load))"
@@ -113,63 +114,75 @@ run_rounds() {
 
 if ((report_only)); then
   [[ -s "$results" ]] || { echo "bench-peers: no $results yet" >&2; exit 1; }
-  rounds=$(awk '$1 == "ours" && $2 == "spawn_exit_per_s"' "$results" | wc -l)
+  rounds=$(awk '$2 == "ours" && $3 == "spawn_exit_per_s"' "$results" | wc -l)
 else
   build_all
   run_rounds
 fi
 
-# Medians per (tool, metric), then the table.
-sort -k1,1 -k2,2 -k3,3g "$results" | awk '
+# Every figure as "V tool metric value", and ours over each peer's figure
+# of the same round as "R peer metric ratio"; sorted, so that the table
+# stage can take the median (and the spread) of each group.
+awk '
+  { v[$1 SUBSEP $2 SUBSEP $3] = $4; round[$1]; metric[$3]; print "V", $2, $3, $4 }
+  END {
+    for (r in round) for (m in metric) for (p = 1; p <= 2; ++p) {
+      peer = p == 1 ? "beam" : "caf"
+      o = r SUBSEP "ours" SUBSEP m
+      q = r SUBSEP peer SUBSEP m
+      if ((o in v) && (q in v) && v[q] != 0) print "R", peer, m, v[o] / v[q]
+    }
+  }' "$results" | sort -k1,1 -k2,2 -k3,3 -k4,4g | awk '
   function flush() {
     if (n == 0) return
-    med[key] = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-    lo[key] = v[1]
-    hi[key] = v[n]
+    med[key] = (n % 2) ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
+    lo[key] = x[1]
+    hi[key] = x[n]
     n = 0
   }
-  { k = $1 " " $2; if (k != key) { flush(); key = k }; v[++n] = $3 }
+  { k = $1 " " $2 " " $3; if (k != key) { flush(); key = k }; x[++n] = $4 }
   END {
     flush()
-    fmt = "%-28s %14s %14s %14s %10s %10s\n"
-    printf "\nmedians of '"$rounds"' rounds, '"$schedulers"' scheduler threads each\n\n"
+    fmt = "%-28s %12s %12s %12s %10s %10s\n"
+    printf "\nmedians of '"$rounds"' rounds, '"$schedulers"' scheduler threads each;"
+    printf " a ratio is the median of the\nratios within each round (ours over the peer)\n\n"
     printf fmt, "metric", "ours", "BEAM", "CAF", "ours/BEAM", "ours/CAF"
     split("spawn_exit_per_s ping_pong_per_s n_to_1_per_s call_inside_per_s " \
           "call_outside_per_s idle_process_info_bytes idle_rss_bytes_per_process " \
           "idle_vm_bytes_per_process", rows, " ")
     for (i = 1; i in rows; ++i) {
       m = rows[i]
-      o = ("ours " m) in med ? med["ours " m] : ""
-      b = ("beam " m) in med ? med["beam " m] : ""
-      c = ("caf " m) in med ? med["caf " m] : ""
-      printf fmt, m, show(o), show(b), show(c), ratio(o, b), ratio(o, c)
+      printf fmt, m, show("V ours " m), show("V beam " m), show("V caf " m),
+             ratio("R beam " m), ratio("R caf " m)
     }
     printf "\nrates are per second (higher is better); bytes are per process (lower is better)\n"
     printf "\nspread over the rounds (min..max)\n"
     for (i = 1; i in rows; ++i) {
       m = rows[i]
-      printf "  %-28s %24s %24s %24s\n", m, range("ours " m), range("beam " m), range("caf " m)
+      printf "  %-28s %20s %20s %20s\n", m, range("V ours " m), range("V beam " m),
+             range("V caf " m)
     }
-    printf "\nours only\n"
+    printf "\nours only (medians)\n"
     split("control_block_bytes genserver_info_bytes new_delete_no_account_ns " \
           "new_delete_exclusive_ns new_delete_shared_ns new_delete_deferred_ns " \
           "malloc_free_64_ns malloc_free_80_ns", more, " ")
     for (i = 1; i in more; ++i) {
-      m = more[i]
-      if (("ours " m) in med) printf "  %-28s %10.1f\n", m, med["ours " m]
+      m = "V ours " more[i]
+      if (m in med) printf "  %-28s %10.1f\n", more[i], med[m]
     }
-    base = med["ours malloc_free_64_ns"]
-    none = med["ours new_delete_no_account_ns"]
-    printf "\naccounting per 64-byte alloc+free pair, ns (vs malloc/free 64 | vs our operator with no account)\n"
+    base = med["V ours malloc_free_64_ns"]
+    none = med["V ours new_delete_no_account_ns"]
+    printf "\naccounting per 64-byte alloc+free pair, ns"
+    printf " (vs malloc/free 64 | vs our operator with no account)\n"
     split("exclusive shared deferred", modes, " ")
     for (i = 1; i in modes; ++i) {
-      m = "ours new_delete_" modes[i] "_ns"
+      m = "V ours new_delete_" modes[i] "_ns"
       if (m in med) printf "  %-10s %+6.1f | %+6.1f\n", modes[i], med[m] - base, med[m] - none
     }
   }
-  function show(x) { return x == "" ? "n/a" : sprintf("%.0f", x) }
+  function show(k) { return (k in med) ? sprintf("%.0f", med[k]) : "n/a" }
   function range(k) { return (k in lo) ? sprintf("%.0f..%.0f", lo[k], hi[k]) : "n/a" }
-  function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "n/a" : sprintf("%.2f", a / b) }
+  function ratio(k) { return (k in med) ? sprintf("%.2f", med[k]) : "n/a" }
 '
 echo
 echo "raw figures: $results"
