@@ -10,8 +10,8 @@
 # then the BEAM, then CAF, so that a burst of load from elsewhere hits all
 # three alike; every figure is the median over the rounds, and every ratio
 # the median of the ratios within a round. Raw figures go to
-# DIR/peers-results.txt ("round tool metric value"). The BEAM and CAF come from `scripts/setup.sh --peers`;
-# a peer that is missing is reported as n/a.
+# DIR/peers-results.txt ("round tool metric value"). The BEAM and CAF come
+# from `scripts/setup.sh --peers`; a peer that is missing shows as n/a.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
