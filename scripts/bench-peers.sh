@@ -25,7 +25,7 @@ while (($#)); do
     --schedulers) schedulers="$2"; shift 2 ;;
     --build-dir) build="$2"; shift 2 ;;
     --report) report_only=1; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "bench-peers: unknown argument $1" >&2; exit 2 ;;
   esac
 done
