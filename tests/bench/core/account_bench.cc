@@ -31,8 +31,7 @@ void BM_NewDelete64(benchmark::State& state, int mode) {
   {
     void* probe = ::operator new(kBlock);
     benchmark::DoNotOptimize(probe);
-    const bool charged = CurrentAccount() == nullptr ||
-                         mode == AccountScope::kDeferred ||
+    const bool charged = CurrentAccount() == nullptr || mode == AccountScope::kDeferred ||
                          account.bytes() == static_cast<int64_t>(kBlock);
     ::operator delete(probe);
     if (!charged) state.SkipWithError("operator new did not charge the account");
@@ -59,7 +58,10 @@ void BM_MallocFree(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_MallocFree)->ArgName("bytes")->Arg(kBlock)->Arg(kBlock + kAllocationHeaderBytes);
+BENCHMARK(BM_MallocFree)
+    ->ArgName("bytes")
+    ->Arg(kBlock)
+    ->Arg(kBlock + kAllocationHeaderBytes);
 
 }  // namespace
 }  // namespace overseer

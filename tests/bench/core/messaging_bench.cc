@@ -80,8 +80,8 @@ void BM_PingPong(benchmark::State& state) {
   absl::StatusOr<Pid> ponger = rt.Spawn<Ponger>({});
   absl::StatusOr<Pid> pinger = rt.Spawn<Pinger>({}, *ponger);
   TimeBatches(state, bench::kRoundTrips, [&] {
-    absl::StatusOr<bool> ok = rt.CallAs<bool>(
-        *pinger, bench::RunBatch{bench::kRoundTrips}, kBatchTimeout);
+    absl::StatusOr<bool> ok =
+        rt.CallAs<bool>(*pinger, bench::RunBatch{bench::kRoundTrips}, kBatchTimeout);
     return ok.ok() && *ok;
   });
 }
@@ -206,8 +206,8 @@ void BM_CallInside(benchmark::State& state) {
   absl::StatusOr<Pid> server = rt.Spawn<Server>({});
   absl::StatusOr<Pid> client = rt.Spawn<Client>({}, *server);
   TimeBatches(state, bench::kCallsInside, [&] {
-    absl::StatusOr<bool> ok = rt.CallAs<bool>(
-        *client, bench::RunBatch{bench::kCallsInside}, kBatchTimeout);
+    absl::StatusOr<bool> ok =
+        rt.CallAs<bool>(*client, bench::RunBatch{bench::kCallsInside}, kBatchTimeout);
     return ok.ok() && *ok;
   });
 }

@@ -78,8 +78,8 @@ void BM_SpawnExit(benchmark::State& state) {
   absl::StatusOr<Pid> spawner = rt.Spawn<Spawner>({});
   const size_t base = rt.process_count();
   auto batch = [&] {
-    absl::StatusOr<bool> ok = rt.CallAs<bool>(
-        *spawner, bench::RunBatch{bench::kSpawns}, absl::Seconds(120));
+    absl::StatusOr<bool> ok =
+        rt.CallAs<bool>(*spawner, bench::RunBatch{bench::kSpawns}, absl::Seconds(120));
     bench::WaitForProcessCount(rt, base);
     return ok.ok() && *ok;
   };
@@ -133,8 +133,7 @@ void BM_IdleProcessMemory(benchmark::State& state) {
     state.ResumeTiming();
   }
   state.counters["info_bytes"] = static_cast<double>(info_bytes);
-  state.counters["genserver_info_bytes"] =
-      static_cast<double>(server_info_bytes);
+  state.counters["genserver_info_bytes"] = static_cast<double>(server_info_bytes);
   state.counters["rss_bytes_per_process"] =
       static_cast<double>(rss_growth) / bench::kIdleProcesses;
   state.counters["control_block_bytes"] =

@@ -164,8 +164,7 @@ behavior Pinger(stateful_actor<PingerState>* self, const actor& peer) {
         if (--self->state.left == 0) {
           self->state.promise.deliver(true);
         } else {
-          self->send(peer, ping_atom::value, actor_cast<actor>(self),
-                     self->state.left);
+          self->send(peer, ping_atom::value, actor_cast<actor>(self), self->state.left);
         }
       },
   };
