@@ -3,6 +3,9 @@
 # them). Re-run it when a view changes, and look at the pictures.
 #
 #   scripts/screenshots.sh                 the synthetic leak run, at 45 s
+#   scripts/screenshots.sh --demo          the real buffered-task demo in
+#                                          closure mode, recorded for 10 s,
+#                                          into docs/images/demo
 #   scripts/screenshots.sh CAPTURE [SECONDS] [PID]
 #                                          a recorded capture, at SECONDS,
 #                                          with the process window of PID
@@ -31,7 +34,9 @@ run() {
 export XDG_CONFIG_HOME="$build/screenshot-config"
 rm -rf "$XDG_CONFIG_HOME"
 
-if [[ $# -ge 1 ]]; then
+if [[ "${1:-}" == "--demo" ]]; then
+  run "$build/tests/gui/overseer_gui_screenshots" --demo "$out/demo"
+elif [[ $# -ge 1 ]]; then
   args=(--screenshot "$out")
   [[ $# -ge 2 ]] && args+=(--at "$2")
   [[ $# -ge 3 ]] && args+=(--open-pid "$3")

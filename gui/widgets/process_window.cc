@@ -221,11 +221,15 @@ void ProcessWindow::SetInstant(std::shared_ptr<const Instant> instant) {
     msgq_chart_->SetMarker(instant_->time_ns);
     return;
   }
-  mailbox_note_->setText(QStringLiteral("%1 messages, %2 in the mailbox; the first "
-                                        "%3 below")
-                             .arg(Q(FormatCount(p ? p->mailbox_len.value : 0)),
-                                  Q(FormatBytes(p ? p->mailbox_bytes.value : 0)))
-                             .arg(detail->first_messages.size()));
+  // The closer look is taken while the sample is read, so it can catch a
+  // message the gauge's value missed: show the peaks beside it.
+  mailbox_note_->setText(
+      p == nullptr ? QStringLiteral("Not alive at this sample.")
+                   : QStringLiteral("At the sample: MsgQ %1, %2 (peaks since the previous "
+                                    "sample: %3, %4). What the closer look found:")
+                         .arg(GaugeText(p->mailbox_len, false), GaugeText(p->mailbox_bytes, true))
+                         .arg(Q(FormatCount(p->mailbox_len.peak)),
+                              Q(FormatBytes(p->mailbox_bytes.peak))));
   mailbox_types_.SetRows(detail->mailbox_types);
   first_messages_.SetRows(detail->first_messages);
   held_specs_.SetRows(detail->held_specs);

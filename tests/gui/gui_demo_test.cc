@@ -21,32 +21,13 @@
 #include "probes/sampler/recorder.h"
 #include "samples/common/workload.h"
 #include "samples/workloads/registry.h"
+#include "tests/gui/demo_capture.h"
 #include "tests/gui/synthetic_run.h"
 
 namespace overseer {
 namespace {
 
 constexpr auto kRunFor = std::chrono::seconds(6);
-
-// Records `seconds` of buffered-task in closure mode into `path`.
-absl::Status RecordClosureDemo(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<Workload>> w =
-      MakeWorkload("buffered-task", {"--mode", "closure"});
-  if (!w.ok()) return w.status();
-  Runtime runtime;
-  absl::StatusOr<Pid> root = (*w)->Start(runtime);
-  if (!root.ok()) return root.status();
-  Recorder recorder(runtime, {.sampler = {.interval = absl::Milliseconds(250)},
-                              .program = "overseer-demo buffered-task --mode closure"});
-  absl::StatusOr<std::unique_ptr<CaptureFileSink>> sink = CaptureFileSink::Open(path);
-  if (!sink.ok()) return sink.status();
-  recorder.AddSink(*std::move(sink));
-  if (absl::Status s = recorder.Start(); !s.ok()) return s;
-  std::this_thread::sleep_for(kRunFor);
-  absl::Status stopped = recorder.Stop();
-  (*w)->Stop().IgnoreError();
-  return stopped;
-}
 
 uint64_t PidOf(const MainWindow& w, const char* name) {
   return testing::PidOfName(*w.instant()->snapshot, name);
@@ -61,7 +42,7 @@ class DemoTest : public QObject {
   void aRecordedClosureRunTellsTheStory() {
     QTemporaryDir dir;
     std::string path = dir.filePath(QStringLiteral("closure.ovc")).toStdString();
-    absl::Status recorded = RecordClosureDemo(path);
+    absl::Status recorded = testing::RecordDemoCapture(path, {"--mode", "closure"}, kRunFor);
     QVERIFY2(recorded.ok(), std::string(recorded.message()).c_str());
 
     MainWindow window;

@@ -1,11 +1,16 @@
-// Renders every view of the synthetic leak run into a directory (default
-// docs/images), at 45 s into the run, with the task supervisor's window.
-// Used by scripts/screenshots.sh until recorded captures of the demo replace
-// the synthetic run (then `overseer --screenshot DIR capture` does the same).
+// Renders every view into a directory (default docs/images): by default the
+// synthetic leak run at 45 s; with --demo, a capture of the real
+// buffered-task demo in closure mode recorded for a few seconds in-process,
+// shown where the node's memory peaked. The task supervisor's window is
+// rendered too, and the Profile shows the fetcher.
+//   overseer_gui_screenshots [--demo] [DIR]
 #include <QApplication>
-#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
 
+#include <chrono>
 #include <cstdio>
+#include <cstring>
 
 #include "gui/session/memory_session.h"
 #include "gui/widgets/applications_view.h"
@@ -14,34 +19,81 @@
 #include "gui/widgets/processes_view.h"
 #include "gui/widgets/profile_view.h"
 #include "gui/widgets/screenshots.h"
+#include "probes/analysis/summary.h"
 #include "tests/gui/synthetic_run.h"
+#ifdef OVERSEER_GUI_REAL_DEMO
+#include "tests/gui/demo_capture.h"
+#endif
 
-int main(int argc, char** argv) {
-  QApplication app(argc, argv);
-  QApplication::setOrganizationName(QStringLiteral("Overseer"));
-  QApplication::setApplicationName(QStringLiteral("overseer-screenshots"));
-  QString dir = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral("docs/images");
+namespace {
 
-  overseer::testing::RunUnderTest run = overseer::testing::OpenRunUnderTest();
-  overseer::MainWindow window;
-  window.resize(1280, 760);
-  window.show();
+using overseer::MainWindow;
+namespace testing = overseer::testing;
+
+bool ShowSynthetic(MainWindow& window) {
+  testing::RunUnderTest run = testing::OpenRunUnderTest();
   window.SetSession(std::make_unique<overseer::MemorySession>(
       run.recording, overseer::MemorySession::Options{
                          .label = "buffered-task, closure mode (synthetic)",
                          .source = overseer::Session::Source::kInProcess}));
   window.WaitForIdle();
   window.JumpToTime(run.leak_time_ns);
+  return true;
+}
+
+bool ShowDemo(MainWindow& window, const QTemporaryDir& dir) {
+#ifdef OVERSEER_GUI_REAL_DEMO
+  std::string path = dir.filePath(QStringLiteral("closure.ovc")).toStdString();
+  absl::Status s = testing::RecordDemoCapture(path, {"--mode", "closure"},
+                                              std::chrono::seconds(10));
+  if (!s.ok()) {
+    std::fprintf(stderr, "screenshots: %s\n", std::string(s.message()).c_str());
+    return false;
+  }
+  QSignalSpy opened(&window, &MainWindow::FileOpenFinished);
+  window.OpenFile(QString::fromStdString(path));
+  if (!opened.wait(30000) || !opened.first().at(0).toBool()) return false;
   window.WaitForIdle();
-  uint64_t task_sup = overseer::testing::PidOfName(
-      *window.instant()->snapshot, overseer::testing::kTaskSupervisorName);
+  window.JumpToTime(overseer::SummarizeRun(window.session()->recording()).peak_memory_time_ns);
+  return true;
+#else
+  (void)window;
+  (void)dir;
+  std::fprintf(stderr, "screenshots: built without the demos\n");
+  return false;
+#endif
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName(QStringLiteral("Overseer"));
+  QApplication::setApplicationName(QStringLiteral("overseer-screenshots"));
+  bool demo = false;
+  QString out = QStringLiteral("docs/images");
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--demo") == 0) {
+      demo = true;
+    } else {
+      out = QString::fromLocal8Bit(argv[i]);
+    }
+  }
+
+  MainWindow window;
+  window.resize(1280, 760);
+  window.show();
+  QTemporaryDir dir;
+  if (!(demo ? ShowDemo(window, dir) : ShowSynthetic(window))) return 1;
+  window.WaitForIdle();
+  const overseer::Snapshot& now = *window.instant()->snapshot;
+  uint64_t task_sup = testing::PidOfName(now, testing::kTaskSupervisorName);
   window.processes_view()->SelectPid(task_sup);
   window.applications_view()->SelectPid(task_sup);
   window.log_view()->SetKindFilter(static_cast<int>(overseer::EventKind::kCallTimeout));
-  window.profile_view()->ShowPid(overseer::testing::PidOfName(
-      *window.instant()->snapshot, overseer::testing::kFetcherName));
+  window.profile_view()->ShowPid(testing::PidOfName(now, testing::kFetcherName));
   QString error;
-  QStringList written = overseer::SaveScreenshots(window, dir, task_sup, &error);
+  QStringList written = overseer::SaveScreenshots(window, out, task_sup, &error);
   for (const QString& f : written) std::printf("%s\n", qPrintable(f));
   if (!error.isEmpty()) {
     std::fprintf(stderr, "screenshots: %s\n", qPrintable(error));
