@@ -51,6 +51,7 @@ absl::Status AttachClient::Impl::Handshake(absl::Time deadline) {
   attach::pb::ClientHello hello;
   hello.set_token(options.token);
   hello.set_viewer(options.viewer);
+  hello.set_interval_ns(absl::ToInt64Nanoseconds(options.interval));
   if (absl::Status s = attach_internal::SendAll(fd.get(), EncodeHello(hello), deadline);
       !s.ok()) {
     return s;

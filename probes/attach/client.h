@@ -38,6 +38,10 @@ struct AttachClientOptions {
   std::string viewer = "viewer";     // the name the program records
   std::string directory;             // where a pid is looked up; "": default
   absl::Duration timeout = absl::Seconds(5);  // connect and handshake
+  // The sampling interval to ask for before the stream starts (zero: the
+  // program's). Honoured only when the program allows control; welcome()
+  // says which interval is in force.
+  absl::Duration interval = absl::ZeroDuration();
   // Keep a StreamRecording of everything received (the GUI). A recorder
   // that only writes the bytes through turns this off and uses the callback.
   bool keep_recording = true;

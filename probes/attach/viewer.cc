@@ -191,6 +191,8 @@ absl::Status Viewer::Handshake() {
     }
     info = *state_->info;
   }
+  // Before the stream starts, so its capture info names the interval.
+  ApplyHelloInterval(hello.interval_ns());
   return BeginStream(info);
 }
 

@@ -93,6 +93,11 @@ class Viewer {
   absl::Status Stream();
   absl::Status ReadRequests(FrameSplitter& splitter);
   attach::pb::ControlReply Control(const attach::pb::ControlRequest& request);
+  // Clamps and applies a new sampling interval; requires control_mu held
+  // (shared) and the recorder present. Returns the interval in force.
+  absl::StatusOr<absl::Duration> SetInterval(absl::Duration want);
+  // The interval a viewer's hello asks for, when control is allowed.
+  void ApplyHelloInterval(int64_t interval_ns);
   absl::Status SendQueued();
   absl::Status RecvHello(absl::Span<uint8_t> out, absl::Time deadline);
   void Enqueue(std::vector<uint8_t> bytes);

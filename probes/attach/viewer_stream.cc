@@ -109,6 +109,22 @@ void Viewer::FinishStream() {
   RequestClose();
 }
 
+absl::StatusOr<absl::Duration> Viewer::SetInterval(absl::Duration want) {
+  if (want <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("the sampling interval must be positive");
+  }
+  const absl::Duration now = std::clamp(want, kMinInterval, kMaxInterval);
+  state_->recorder->SetInterval(now);
+  state_->interval_ns.store(absl::ToInt64Nanoseconds(now));
+  return now;
+}
+
+void Viewer::ApplyHelloInterval(int64_t interval_ns) {
+  if (interval_ns <= 0 || !state_->options.allow_control) return;
+  absl::ReaderMutexLock lock(&state_->control_mu);
+  if (state_->recorder != nullptr) (void)SetInterval(absl::Nanoseconds(interval_ns));
+}
+
 attach::pb::ControlReply Viewer::Control(
     const attach::pb::ControlRequest& request) {
   attach::pb::ControlReply reply;
@@ -126,16 +142,10 @@ attach::pb::ControlReply Viewer::Control(
   }
   switch (request.request_case()) {
     case attach::pb::ControlRequest::kSetInterval: {
-      const absl::Duration want =
-          absl::Nanoseconds(request.set_interval().interval_ns());
-      if (want <= absl::ZeroDuration()) {
-        return Fail(reply, absl::InvalidArgumentError(
-            "the sampling interval must be positive"));
-      }
-      const absl::Duration now = std::clamp(want, kMinInterval, kMaxInterval);
-      state_->recorder->SetInterval(now);
-      state_->interval_ns.store(absl::ToInt64Nanoseconds(now));
-      reply.set_interval_ns(absl::ToInt64Nanoseconds(now));
+      absl::StatusOr<absl::Duration> now =
+          SetInterval(absl::Nanoseconds(request.set_interval().interval_ns()));
+      if (!now.ok()) return Fail(reply, now.status());
+      reply.set_interval_ns(absl::ToInt64Nanoseconds(*now));
       return reply;
     }
     case attach::pb::ControlRequest::kInspect: {

@@ -187,19 +187,17 @@ Outcome RecordUntilDone(AttachClient& client, CaptureStreamFile& file,
   }
 }
 
-void AskInterval(AttachClient& client, absl::Duration interval, std::FILE* err) {
-  const AttachWelcome& w = client.welcome();
-  absl::StatusOr<absl::Duration> set =
-      w.control_allowed ? client.SetInterval(interval)
-                        : absl::PermissionDeniedError("control not allowed");
-  if (set.ok()) {
+// Says whether the program took the interval asked for in the hello.
+void ReportInterval(const AttachWelcome& w, absl::Duration asked, std::FILE* err) {
+  if (w.interval == std::clamp(asked, absl::Milliseconds(10), absl::Minutes(1))) {
     std::fprintf(err, "overseer-capture: the program samples every %s\n",
-                 absl::FormatDuration(*set).c_str());
+                 absl::FormatDuration(w.interval).c_str());
   } else {
     std::fprintf(err,
                  "overseer-capture: cannot change the interval (%s); recording "
                  "at the program's interval of %s\n",
-                 std::string(set.status().message()).c_str(),
+                 w.control_allowed ? "the program kept its own"
+                                   : "the program does not allow control",
                  absl::FormatDuration(w.interval).c_str());
   }
 }
@@ -274,6 +272,8 @@ int Record(const CaptureToolOptions& options, std::FILE* err) {
   copts.token = options.token;
   copts.viewer = "overseer-capture";
   copts.keep_recording = false;  // written through, never held in memory
+  // Asked in the hello, so the capture's header names the interval.
+  if (options.interval) copts.interval = *options.interval;
   copts.on_capture_bytes = [&](absl::Span<const uint8_t> piece) {
     if (!(*file)->Append(piece).ok()) write_failed.store(true);
   };
@@ -289,7 +289,7 @@ int Record(const CaptureToolOptions& options, std::FILE* err) {
   const AttachWelcome& w = (*client)->welcome();
   std::fprintf(err, "overseer-capture: recording %s (pid %d) from %s into %s\n",
                w.program.c_str(), w.pid, w.endpoint.c_str(), options.out.c_str());
-  if (options.interval) AskInterval(**client, *options.interval, err);
+  if (options.interval) ReportInterval(w, *options.interval, err);
   const Outcome outcome = RecordUntilDone(**client, **file, options, write_failed, err);
   return Conclude(options, outcome, **client, **file, child, err);
 }

@@ -205,6 +205,30 @@ TEST(AttachServerTest, AllowedControlChangesTheIntervalAndInspectsAProcess) {
   EXPECT_EQ((*client)->Inspect(999'999).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST(AttachServerTest, AnIntervalAskedInTheHelloIsInForceBeforeTheStreamStarts) {
+  AttachOptions options;
+  options.allow_control = true;
+  TestProgram program(FreshDirectory("hello-iv"), options, 1);
+  ASSERT_TRUE(program.Start().ok());
+  AttachClientOptions asked;
+  asked.interval = absl::Milliseconds(40);
+  auto client = AttachClient::Connect(program.server->endpoint(), asked);
+  ASSERT_TRUE(client.ok()) << client.status();
+  EXPECT_EQ((*client)->welcome().interval, absl::Milliseconds(40));
+  ASSERT_TRUE(Eventually([&] { return (*client)->recording()->sample_count() > 0; }));
+  EXPECT_EQ((*client)->recording()->info().interval_ns, 40'000'000);
+}
+
+TEST(AttachServerTest, AnIntervalAskedInTheHelloOfAReadOnlyEndpointIsIgnored) {
+  TestProgram program(FreshDirectory("hello-ro"), {}, 1);
+  ASSERT_TRUE(program.Start().ok());
+  AttachClientOptions asked;
+  asked.interval = absl::Milliseconds(40);
+  auto client = AttachClient::Connect(program.server->endpoint(), asked);
+  ASSERT_TRUE(client.ok()) << client.status();
+  EXPECT_EQ((*client)->welcome().interval, absl::Milliseconds(10));
+}
+
 TEST(AttachServerTest, ClosingTheServerEndsEveryViewersStreamCleanly) {
   TestProgram program(FreshDirectory("close"), {}, 1);
   ASSERT_TRUE(program.Start().ok());

@@ -149,6 +149,7 @@ TEST(CaptureToolTest, LaunchingATestProgramRecordsItForTheDuration) {
   EXPECT_TRUE((*read)->status().ok()) << (*read)->status();
   EXPECT_EQ((*read)->info().program, "attach_target");
   EXPECT_EQ((*read)->info().source, "attach");
+  EXPECT_EQ((*read)->info().interval_ns, 20'000'000);
   ASSERT_GT((*read)->sample_count(), 3u);
   const std::set<std::string> names = Names(**read, (*read)->sample_count() - 1);
   for (int i = 1; i <= 3; ++i) {
