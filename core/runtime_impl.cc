@@ -30,6 +30,10 @@ void SetCurrentPcb(Pcb* pcb) { t_current = pcb; }
 
 RuntimeImpl::RuntimeImpl(Runtime* owner, const RuntimeOptions& options)
     : start_ns_(MonotonicNowNs()), owner_(owner), options_(options) {
+  // The cycle clock calibrates itself on first use, sleeping a few ms: here,
+  // not inside the first process that sends (where it stalled a scheduler
+  // thread and showed as that process's send time).
+  (void)CyclesToNs(1);
   AccountScope none(nullptr, AccountScope::kShared);
   scheduler_ = std::make_unique<Scheduler>(
       DefaultSchedulers(options.schedulers), [this](Pcb* p) { RunSlice(p); });
