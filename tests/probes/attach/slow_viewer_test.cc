@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -55,11 +56,12 @@ double Workload(TestProgram& program, int n) {
   return n / absl::ToDoubleSeconds(absl::Now() - start);
 }
 
-const ViewerStats* Find(const std::vector<ViewerStats>& all, uint64_t id) {
+// A copy: the list is a temporary.
+std::optional<ViewerStats> Find(const std::vector<ViewerStats>& all, uint64_t id) {
   for (const ViewerStats& v : all) {
-    if (v.id == id) return &v;
+    if (v.id == id) return v;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 // Casts to every other process until destroyed.
@@ -113,8 +115,8 @@ TEST(SlowViewerTest, AViewerThatNeverReadsDropsSamplesAndNeverStallsTheProgram) 
   auto healthy = AttachClient::Connect(program.server->endpoint());
   ASSERT_TRUE(healthy.ok()) << healthy.status();
   ASSERT_TRUE(Eventually([&] {
-    const ViewerStats* v = Find(program.server->viewers(), id);
-    return v != nullptr && v->samples_dropped > 0;
+    const std::optional<ViewerStats> v = Find(program.server->viewers(), id);
+    return v.has_value() && v->samples_dropped > 0;
   }));
   const uint64_t samples_before = program.recorder->samples();
   const uint64_t drops_before = Find(program.server->viewers(), id)->samples_dropped;
@@ -152,8 +154,8 @@ TEST(SlowViewerTest, AViewerThatCatchesUpGetsAStreamThatStillDecodes) {
   ASSERT_TRUE(slow.ok()) << slow.status();
   const uint64_t id = slow->hello.viewer_id();
   ASSERT_TRUE(Eventually([&] {
-    const ViewerStats* v = Find(program.server->viewers(), id);
-    return v != nullptr && v->samples_dropped >= 3;
+    const std::optional<ViewerStats> v = Find(program.server->viewers(), id);
+    return v.has_value() && v->samples_dropped >= 3;
   }));
 
   // Now read everything, as a viewer does.
