@@ -173,6 +173,14 @@ void RuntimeImpl::SendExitSignal(const Pid& to, const Pid& from,
 void RuntimeImpl::LinkPair(Pcb* a, Pcb* b) {
   if (a == b) return;
   AccountScope none(nullptr, AccountScope::kShared);
+  // `a`'s side first: if `b` ends after taking `a` into its list below, its
+  // exit takes itself out of `a`'s list; if it ended before, `a` does here.
+  {
+    absl::MutexLock lock(&a->mu_);
+    if (std::find(a->links_.begin(), a->links_.end(), Pid(b)) == a->links_.end()) {
+      a->links_.push_back(Pid(b));
+    }
+  }
   bool b_dead;
   {
     absl::MutexLock lock(&b->mu_);
@@ -182,18 +190,17 @@ void RuntimeImpl::LinkPair(Pcb* a, Pcb* b) {
       b->links_.push_back(Pid(a));
     }
   }
-  if (b_dead) {
-    // Linking to a dead process: an exit signal noproc, as from it.
-    Pcb* saved = t_current;
-    t_current = b;
-    SendExitSignal(Pid(a), Pid(b), ExitReason::NoProc());
-    t_current = saved;
-    return;
+  if (!b_dead) return;
+  {
+    absl::MutexLock lock(&a->mu_);
+    auto& v = a->links_;
+    v.erase(std::remove(v.begin(), v.end(), Pid(b)), v.end());
   }
-  absl::MutexLock lock(&a->mu_);
-  if (std::find(a->links_.begin(), a->links_.end(), Pid(b)) == a->links_.end()) {
-    a->links_.push_back(Pid(b));
-  }
+  // Linking to a dead process: an exit signal noproc, as from it.
+  Pcb* saved = t_current;
+  t_current = b;
+  SendExitSignal(Pid(a), Pid(b), ExitReason::NoProc());
+  t_current = saved;
 }
 
 void RuntimeImpl::UnlinkPair(Pcb* a, Pcb* b) {
