@@ -108,6 +108,7 @@ class Puppet : public GenServer<PuppetState> {
     if (m.Is<DoThrowInt>()) throw 42;
     if (const DoBlock* d = m.As<DoBlock>()) d->gate->Pass();
     if (const DoBump* d = m.As<DoBump>()) Bump(d->n);
+    if (const DoMonitor* d = m.As<DoMonitor>()) Monitor(d->target);  // cast
   }
   Inbox* inbox_;
 };
@@ -297,6 +298,34 @@ TEST_F(ProcessTest, ADemonitoredProcessSendsNoDown) {
   ASSERT_TRUE(rt_.WaitExit(target, kPatience));
   rt_.Send(watcher, std::string("marker"));  // after any DOWN, if one came
   EXPECT_EQ(inbox_.NextAs<std::string>(), "marker");
+}
+
+TEST_F(ProcessTest, LinksAndMonitorsToProcessesDyingMeanwhileLeaveNoStaleEntry) {
+  // A trapping process links to and monitors processes that end at the
+  // same moment, on the other scheduler thread: once each exit is seen,
+  // neither list may still name the dead.
+  Pid watcher = Spawn();
+  Tell(watcher, DoTrap{true});
+  for (int i = 0; i < 300; ++i) {
+    Pid target = Spawn();
+    rt_.Cast(target, DoStop{ExitReason("racing")});
+    rt_.Cast(watcher, DoLink{target});
+    rt_.Cast(watcher, DoMonitor{target});
+    ASSERT_TRUE(rt_.WaitExit(target, kPatience));
+  }
+  // Each target sent one exit message (or noproc) and one DOWN.
+  int exits = 0, downs = 0;
+  for (int i = 0; i < 600; ++i) {
+    std::optional<Message> m = inbox_.Next(absl::Seconds(2));
+    if (!m) break;
+    exits += m->Is<ExitMessage>();
+    downs += m->Is<DownMessage>();
+  }
+  EXPECT_EQ(exits, 300);
+  EXPECT_EQ(downs, 300);
+  std::optional<ProcessInfo> info = rt_.Info(watcher);
+  EXPECT_TRUE(info->links.empty()) << info->links.size() << " stale links";
+  EXPECT_TRUE(info->monitors.empty()) << info->monitors.size() << " stale monitors";
 }
 
 TEST_F(ProcessTest, LinkingToAProcessThatIsGoneIsAnExitNoproc) {
