@@ -1,6 +1,8 @@
 // overseer: the desktop GUI. `overseer FILE` opens a capture; with no file
 // the window opens empty (File > Open). `--screenshot DIR` renders every view
-// of FILE into DIR as PNG files and exits, for the user guide.
+// of FILE into DIR as PNG files and exits, for the user guide. `--demo NAME
+// [-- ARGS...]` runs a demo workload in-process and shows it live, e.g.
+// `overseer --demo buffered-task -- --mode closure`.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
@@ -33,7 +35,12 @@ int main(int argc, char** argv) {
   QCommandLineOption pid(QStringLiteral("open-pid"),
                          QStringLiteral("With --screenshot: the process window to render"),
                          QStringLiteral("PID"));
-  parser.addOptions({screenshot, at, pid});
+  QCommandLineOption demo(
+      QStringLiteral("demo"),
+      QStringLiteral("Run demo WORKLOAD in-process and show it live; its flags "
+                     "follow the capture argument or '--'"),
+      QStringLiteral("WORKLOAD"));
+  parser.addOptions({screenshot, at, pid, demo});
   parser.process(app);
 
   overseer::MainWindow window;
@@ -67,6 +74,14 @@ int main(int argc, char** argv) {
     return QApplication::exec();
   }
   window.show();
-  if (!files.isEmpty()) window.OpenFile(files.first());
+  if (parser.isSet(demo)) {
+    std::vector<std::string> args;
+    for (const QString& a : files) args.push_back(a.toStdString());
+    if (!window.StartDemo(parser.value(demo).toStdString(), args)) {
+      std::fprintf(stderr, "overseer: %s\n", qPrintable(window.message()));
+    }
+  } else if (!files.isEmpty()) {
+    window.OpenFile(files.first());
+  }
   return QApplication::exec();
 }

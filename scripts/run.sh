@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 
 scripts/setup.sh
-cmake --preset default -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --preset default >/dev/null
 cmake --build --preset default -j "$(nproc)" \
   --target overseer overseer-demo overseer-capture overseer-report
 
@@ -19,7 +19,7 @@ out=captures
 mkdir -p "$out"
 
 if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then
-  exec "$bin/gui/overseer" --demo buffered-task --mode closure
+  exec "$bin/gui/overseer" --demo buffered-task -- --mode closure
 fi
 
 for mode in closure mfa; do
