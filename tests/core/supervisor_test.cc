@@ -308,7 +308,7 @@ TEST_F(SupervisorTest, ANestedSupervisorThatDiesIsRestartedWithItsChildren) {
   Pid b = ChildPid(sub, "b");
   rt_.Exit(sub, ExitReason::Kill());
   Pid sub2 = Restarted(top, "sub", sub);
-  EXPECT_FALSE(rt_.Alive(b));  // linked to its supervisor, it went too
+  EXPECT_TRUE(rt_.WaitExit(b, kPatience));  // linked to its supervisor, it goes too
   Pid b2 = ChildPid(sub2, "b");
   EXPECT_TRUE(b2.valid());
   EXPECT_NE(b2, b);
