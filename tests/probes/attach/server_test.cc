@@ -184,6 +184,11 @@ TEST(AttachServerTest, AllowedControlChangesTheIntervalAndInspectsAProcess) {
   TestProgram program(FreshDirectory("ctl"), options, 2);
   ASSERT_TRUE(program.Start().ok());
   program.rt.Cast(program.pids[0], testing::Payload{std::string(5000, 'x')});
+  // Kept once handled (an inspection may overtake a queued message).
+  ASSERT_TRUE(Eventually([&] {
+    return program.rt.Info(program.pids[0])->mailbox_len.value == 0 &&
+           program.rt.Info(program.pids[0])->memory.value >= 5000;
+  }));
   absl::StatusOr<std::unique_ptr<AttachClient>> client =
       AttachClient::Connect(program.server->endpoint());
   ASSERT_TRUE(client.ok()) << client.status();
