@@ -130,7 +130,9 @@ void ReplyTo(const From& from, absl::FunctionRef<Message()> make) {
     AccountScope none(nullptr, AccountScope::kShared);
     Message value = make();
     absl::MutexLock lock(&r.mu);
-    if (r.abandoned) return;  // the caller timed out: the reply is dropped
+    // The caller timed out (the reply is dropped), or it was answered
+    // already (the first answer stands).
+    if (r.abandoned || r.done) return;
     r.value = std::move(value);
     r.done = true;
     r.cv.Signal();
@@ -293,7 +295,14 @@ absl::StatusOr<Message> WaitAwaiter::await_resume() {
   }
   std::unique_ptr<Envelope> got(w.got);
   w.got = nullptr;
-  w.callee = Pid();
+  Pid callee = std::move(w.callee);
+  const CalleeExited* gone =
+      w.request != nullptr ? got->payload.As<CalleeExited>() : nullptr;
+  if (gone != nullptr) {
+    return absl::NotFoundError(absl::StrCat("call to ", callee.ToString(), " with ",
+                                            TypeName(*w.request),
+                                            ": it exited: ", gone->reason));
+  }
   return std::move(got->payload);
 }
 

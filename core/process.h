@@ -151,7 +151,9 @@ class Process {
                              [&] { return Message::Of(msg); });
   }
   // co_await Call(...) gives the reply, DeadlineExceeded naming the callee
-  // and the request after `timeout`, or NotFound if the callee is gone.
+  // and the request after `timeout`, or NotFound if the callee is gone or
+  // ends without answering (the call still queued, or the one it crashed
+  // or stopped on; a call it kept to answer later runs to its timeout).
   template <typename T>
   internal::WaitAwaiter Call(const Pid& to, const T& request,
                              absl::Duration timeout) {

@@ -10,6 +10,29 @@
 #include "core/type_name.h"
 
 namespace overseer::internal {
+namespace {
+
+// Empties `p`'s mailbox and returns the calls it will never answer: those
+// still queued, and the one its handler was on when it crashed or stopped.
+std::vector<From> TakeUnanswered(Pcb* p) {
+  std::vector<From> calls;
+  auto keep = [&](const Envelope& e) {
+    if (e.kind != Envelope::Kind::kCall) return;
+    AccountScope none(nullptr, AccountScope::kShared);
+    calls.push_back(From{e.from, Ref{e.ref}, e.external});
+  };
+  if (p->current_) keep(*p->current_);
+  p->current_.reset();
+  p->mailbox_.Drain([](Envelope*) { return false; });
+  while (Envelope* e = p->mailbox_.TakeFirst()) {
+    keep(*e);
+    p->mailbox_.Consumed(*e);
+    delete e;
+  }
+  return calls;
+}
+
+}  // namespace
 
 void RuntimeImpl::RunSlice(Pcb* p) {
   SetCurrentPcb(p);
@@ -129,12 +152,16 @@ void RuntimeImpl::Dispatch(Pcb* p, Envelope* e) {
     }
     co.RethrowIfFailed();
   } catch (const std::exception& ex) {
-    delete e;
+    p->current_.reset(e);  // a call it was on is answered at its exit
     Crash(p, absl::StrCat("exception: ", TypeName(typeid(ex)), ": ", ex.what()));
     return;
   } catch (...) {
-    delete e;
+    p->current_.reset(e);
     Crash(p, "exception: unknown");
+    return;
+  }
+  if (p->stopping_) {
+    p->current_.reset(e);  // stopped on a call: answered at its exit
     return;
   }
   delete e;
@@ -173,8 +200,11 @@ void RuntimeImpl::FinishHandler(Pcb* p) {
     failure = "exception: unknown";
   }
   p->pending_.Reset();
-  p->current_.reset();
-  if (!failure.empty()) Crash(p, failure);
+  if (failure.empty() && !p->stopping_) {
+    p->current_.reset();
+    return;
+  }
+  if (!failure.empty()) Crash(p, failure);  // its call is answered at exit
 }
 
 void RuntimeImpl::Crash(Pcb* p, const std::string& what) {
@@ -190,7 +220,6 @@ void RuntimeImpl::EndProcess(Pcb* p, const ExitReason& reason) {
   if (p->wait_.timer != 0) timers_.Cancel(p->wait_.timer);
   p->wait_ = Wait{};
   p->pending_.Reset();
-  p->current_.reset();
   if (p->call_terminate_ && p->behaviour_) {
     try {
       ProcessAccess::Terminate(*p->behaviour_, reason);
@@ -199,11 +228,7 @@ void RuntimeImpl::EndProcess(Pcb* p, const ExitReason& reason) {
     }
   }
   p->behaviour_.reset();  // the state goes, credited to the process
-  p->mailbox_.Drain([](Envelope*) { return false; });
-  while (Envelope* e = p->mailbox_.TakeFirst()) {
-    p->mailbox_.Consumed(*e);
-    delete e;
-  }
+  std::vector<From> unanswered = TakeUnanswered(p);
   std::vector<Pid> links;
   std::vector<MonitorEntry> watchers, watching;
   std::vector<std::function<void()>> on_exit;
@@ -253,6 +278,11 @@ void RuntimeImpl::EndProcess(Pcb* p, const ExitReason& reason) {
       v.erase(std::remove_if(v.begin(), v.end(),
                              [&](const MonitorEntry& x) { return x.ref == m.ref; }),
               v.end());
+    }
+    // Its callers learn at once that no answer will come (as a monitor
+    // per call would tell them on the BEAM), rather than at their timeout.
+    for (const From& f : unanswered) {
+      ReplyTo(f, [&] { return Message::Of(CalleeExited{reason.text()}); });
     }
     Emit(RuntimeEvent::Kind::kExit, p->id_, p->parent_, reason.text());
     links.clear();

@@ -60,6 +60,11 @@ absl::StatusOr<Message> Runtime::CallMessage(const Pid& to,
       return absl::DeadlineExceededError(what);
     }
   }
+  if (const auto* gone = reply->value.As<internal::CalleeExited>()) {
+    return absl::NotFoundError(absl::StrCat("call to ", to.ToString(), " with ",
+                                            TypeName(request),
+                                            ": it exited: ", gone->reason));
+  }
   return std::move(reply->value);
 }
 

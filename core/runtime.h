@@ -84,7 +84,8 @@ class Runtime {
                              [&] { return Message::Of(msg); });
   }
   // Blocks until `to` replies or `timeout` passes (DeadlineExceeded naming
-  // the callee and the request; a late reply is dropped).
+  // the callee and the request; a late reply is dropped). NotFound if `to`
+  // is gone or ends without answering, as Process::Call.
   template <typename T>
   absl::StatusOr<Message> Call(const Pid& to, const T& request,
                                absl::Duration timeout) {

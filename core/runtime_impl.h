@@ -36,6 +36,12 @@ struct ExternalReply {
 
 namespace overseer::internal {
 
+// The answer a caller gets when the callee ended without answering its
+// call; the caller turns it into NotFound.
+struct CalleeExited {
+  std::string reason;
+};
+
 // Payload of a kInspect envelope.
 struct InspectRequest {
   int preview = 5;
