@@ -43,12 +43,14 @@ struct Block {
   Gate* gate;
 };
 struct Halt {};
+struct Boom {};  // a call its handler throws on
 
 class Counter : public GenServer<Count> {
  protected:
   Co HandleCall(Count& s, Message& m, From from) override {
     if (m.Is<Get>()) Reply(from, s.n);
     if (m.Is<Ignore>()) s.held_calls.push_back(std::move(from));
+    if (m.Is<Boom>()) throw std::runtime_error("boom");
     return {};
   }
   Co HandleCast(Count& s, Message& m) override {
@@ -128,6 +130,35 @@ TEST(RuntimeTest, ACallToAProcessThatIsGoneFailsAtOnceWithNotFound) {
   EXPECT_TRUE(absl::StrContains(r.status().message(), "Get"));
   EXPECT_FALSE(rt.Send(pid, Tick{}));
   EXPECT_FALSE(rt.Cast(pid, Tick{}));
+}
+
+TEST(RuntimeTest, ACallWhoseCalleeCrashesOnItFailsAtOnceWithTheReason) {
+  Runtime rt(RuntimeOptions{.schedulers = 2});
+  Pid pid = *rt.Spawn<Counter>({});
+  absl::StatusOr<Message> r = rt.Call(pid, Boom{}, testing::kPatience);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(absl::StrContains(r.status().message(), pid.ToString()));
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "Boom"));
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "boom"));
+}
+
+TEST(RuntimeTest, CallsStillQueuedWhenTheCalleeEndsFailAtOnce) {
+  Gate gate;
+  Runtime rt(RuntimeOptions{.schedulers = 2});
+  Pid pid = *rt.Spawn<Counter>({});
+  rt.Cast(pid, Block{&gate});
+  gate.entered.WaitForNotification();
+  absl::StatusOr<Message> queued, held;
+  std::thread caller([&] { queued = rt.Call(pid, Get{}, testing::kPatience); });
+  std::thread holder([&] { held = rt.Call(pid, Ignore{}, testing::kPatience); });
+  ASSERT_TRUE(Eventually([&] { return rt.Info(pid)->mailbox_len.value == 2; }));
+  rt.Exit(pid, ExitReason::Kill());
+  gate.opened.Notify();
+  caller.join();
+  holder.join();
+  EXPECT_EQ(queued.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(absl::StrContains(queued.status().message(), "killed"));
+  EXPECT_EQ(held.status().code(), absl::StatusCode::kNotFound);
 }
 
 struct TryBlockingCall {

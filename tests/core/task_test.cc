@@ -242,6 +242,21 @@ TEST_F(TaskTest, AwaitGivesUpAfterItsTimeoutWithDeadlineExceeded) {
   EXPECT_TRUE(rt_.Alive(owner_));
 }
 
+TEST_F(TaskTest, AStartRequestLeftWhenTheTaskSupervisorEndsFailsAtOnce) {
+  Gate held;
+  rt_.Cast(sup_, Hold{&held});
+  held.entered.WaitForNotification();
+  rt_.Cast(owner_, ClosureTask{sup_, 1});
+  ASSERT_TRUE(Eventually([&] { return rt_.Info(sup_)->mailbox_len.value == 1; }));
+  rt_.Exit(sup_, ExitReason::Kill());
+  held.opened.Notify();
+  std::optional<absl::StatusOr<TaskHandle>> t =
+      inbox_.NextAs<absl::StatusOr<TaskHandle>>();
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(rt_.Alive(owner_));
+}
+
 // --- Where a task's start sits, byte by byte ------------------------------
 
 TEST_F(TaskTest, AClosureCapturingAMebibyteShowsWhereverItIsThenNowhere) {
