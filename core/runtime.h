@@ -128,7 +128,9 @@ class Runtime {
 
   // One process's figures; take_peaks restarts the peaks (the sampler's job).
   std::optional<ProcessInfo> Info(const Pid& pid, bool take_peaks = false) const;
-  // Every live process, without stopping the runtime.
+  // Every live process, without stopping the runtime. `visit` runs with a
+  // part of the process table locked: it must not spawn or look up
+  // processes (Find, Spawn) itself; copy what it needs and act after.
   void ForEachProcess(absl::FunctionRef<void(const ProcessInfo&)> visit,
                       bool take_peaks = false) const;
   // Asks the process to describe its mailbox and what it holds; `done` runs
