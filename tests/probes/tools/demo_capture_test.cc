@@ -148,11 +148,17 @@ TEST(DemoCaptureTest, ClosureModePutsTheTaskSupervisorsTasksOnTopInMegabytes) {
   }
   EXPECT_TRUE(found) << "no task-supervisor process of a megabyte in the top five";
 
-  const int64_t last = r.sample_time_ns(r.sample_count() - 1);
-  std::vector<Row> by_msgq = ReportRows(r, last, SortKey::kMsgq, 1);
-  ASSERT_EQ(by_msgq.size(), 1u);
-  EXPECT_EQ(by_msgq[0].name, kFetcher);
-  EXPECT_GT(by_msgq[0].msgq, 0u);
+  // Sorted by MsgQ, the fetcher comes out on top during the run. Not at
+  // every instant: the init task's mailbox of late replies can briefly match
+  // it, and the last sample may catch the fetcher's queue just drained.
+  int fetcher_on_top = 0;
+  for (size_t i = 0; i < r.sample_count(); ++i) {
+    std::vector<Row> by_msgq = ReportRows(r, r.sample_time_ns(i), SortKey::kMsgq, 1);
+    if (!by_msgq.empty() && by_msgq[0].name == kFetcher && by_msgq[0].msgq > 0) {
+      ++fetcher_on_top;
+    }
+  }
+  EXPECT_GT(fetcher_on_top, 0) << "the fetcher is never on top by MsgQ";
 }
 
 TEST(DemoCaptureTest, MfaModeKeepsEverythingUnderTheTaskSupervisorUnderAMegabyte) {
