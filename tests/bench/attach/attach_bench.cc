@@ -126,6 +126,7 @@ struct Program {
     client.reset();
     server.reset();
     recorder.reset();
+    ::rmdir(BenchDirectory().c_str());  // empty once the endpoint is closed
   }
 
   // Says hello, then never reads; waits until its samples are dropped.

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <system_error>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -11,11 +13,39 @@
 
 namespace overseer::testing {
 
+namespace {
+
+// Removes, when the test program ends, every path that starts with one that
+// FreshDirectory gave (the directory and files named after it).
+void RemoveAtExit(const std::string& base) {
+  static std::vector<std::string>* const bases = [] {
+    auto* v = new std::vector<std::string>;
+    std::atexit([] {
+      for (const std::string& b : *bases) {
+        std::error_code ec;
+        const std::filesystem::path p(b);
+        const std::string stem = p.filename().string();
+        for (const auto& e : std::filesystem::directory_iterator(p.parent_path(), ec)) {
+          if (e.path().filename().string().rfind(stem, 0) == 0) {
+            std::filesystem::remove_all(e.path(), ec);
+          }
+        }
+      }
+    });
+    return v;
+  }();
+  bases->push_back(base);
+}
+
+}  // namespace
+
 std::string FreshDirectory(const std::string& name) {
   // Short: a socket path must fit in 107 bytes.
   const std::string dir =
       absl::StrCat(::testing::TempDir(), "/oa-", name, "-", ::getpid());
-  std::system(absl::StrCat("rm -rf '", dir, "'").c_str());
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  RemoveAtExit(dir);
   return dir;
 }
 

@@ -24,7 +24,8 @@
 
 namespace overseer::testing {
 
-// A fresh, empty directory under the test's temporary directory.
+// A fresh path under the test's temporary directory (nothing there yet),
+// removed with everything named after it when the test program ends.
 std::string FreshDirectory(const std::string& name);
 
 struct Payload {

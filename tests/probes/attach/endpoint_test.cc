@@ -3,20 +3,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/probes/attach/attach_test_util.h"
 
 namespace overseer {
 namespace {
 
 std::string FreshDir(const std::string& name) {
-  const std::string dir = std::string(::testing::TempDir()) + "/ep-" + name +
-                          "-" + std::to_string(::getpid());
-  std::system(("rm -rf '" + dir + "'").c_str());
-  return dir;
+  return testing::FreshDirectory("ep-" + name);
 }
 
 TEST(EndpointTest, ATcpEndpointParsesWithItsHostAndPort) {

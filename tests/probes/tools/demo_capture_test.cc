@@ -11,12 +11,14 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <tuple>
 #include <utility>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "absl/strings/str_split.h"
@@ -67,6 +69,8 @@ absl::StatusOr<std::unique_ptr<Recording>> RecordDemo(const std::string& mode) {
   if (rc != 0) return absl::InternalError("cannot start overseer-capture");
   int status = 0;
   ::waitpid(pid, &status, 0);
+  std::error_code ignored;
+  std::filesystem::remove_all(runtime_dir, ignored);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     return absl::InternalError("overseer-capture failed; see " + log);
   }
