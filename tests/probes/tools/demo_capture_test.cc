@@ -14,11 +14,11 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <tuple>
-#include <utility>
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_split.h"
