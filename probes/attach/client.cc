@@ -33,8 +33,7 @@ struct AttachClient::Impl {
   bool closing ABSL_GUARDED_BY(mu) = false;
   bool complete ABSL_GUARDED_BY(mu) = false;
   uint64_t next_id ABSL_GUARDED_BY(mu) = 1;
-  absl::flat_hash_map<uint64_t, attach::pb::ControlReply> replies
-      ABSL_GUARDED_BY(mu);
+  absl::flat_hash_map<uint64_t, attach::pb::ControlReply> replies ABSL_GUARDED_BY(mu);
 
   std::atomic<uint64_t> bytes_received{0};
   std::atomic<uint64_t> dropped{0};
@@ -43,8 +42,8 @@ struct AttachClient::Impl {
   void ReadLoop();
   absl::Status HandlePiece(const Piece& piece);
   void End(absl::Status why);
-  absl::StatusOr<attach::pb::ControlReply> Request(
-      attach::pb::ControlRequest request, absl::Duration timeout);
+  absl::StatusOr<attach::pb::ControlReply> Request(attach::pb::ControlRequest request,
+                                                   absl::Duration timeout);
 };
 
 absl::Status AttachClient::Impl::Handshake(absl::Time deadline) {
@@ -59,14 +58,14 @@ absl::Status AttachClient::Impl::Handshake(absl::Time deadline) {
   uint8_t head[kHelloHeaderSize];
   absl::Status s = attach_internal::RecvExactly(fd.get(), absl::MakeSpan(head), deadline);
   if (!s.ok()) {
-    return absl::Status(s.code(), absl::StrCat("no hello from the program: ",
-                                               s.message()));
+    return absl::Status(s.code(),
+                        absl::StrCat("no hello from the program: ", s.message()));
   }
   absl::StatusOr<HelloHeader> header = ParseHelloHeader(head);
   if (!header.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        welcome.endpoint, " is not an Overseer attach endpoint: ",
-        header.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(welcome.endpoint,
+                     " is not an Overseer attach endpoint: ", header.status().message()));
   }
   // A newer program's hello payload may not parse here: judge the version
   // before reading it.
@@ -83,8 +82,7 @@ absl::Status AttachClient::Impl::Handshake(absl::Time deadline) {
   if (reply.code() != 0) {
     return StatusFromWire(reply.code(),
                           absl::StrCat(reply.program(), " (pid ", reply.pid(),
-                                       ") refused to be attached: ",
-                                       reply.message()));
+                                       ") refused to be attached: ", reply.message()));
   }
   if (absl::Status v = CheckHelloVersion(header->version, "program"); !v.ok()) {
     return v;
@@ -125,8 +123,7 @@ absl::Status AttachClient::Impl::HandlePiece(const Piece& piece) {
       attach::pb::Error error;
       if (absl::Status s = DecodeFrame(piece.bytes, &error); !s.ok()) return s;
       absl::Status why = StatusFromWire(error.code(), error.message());
-      return why.ok() ? absl::UnknownError("the program sent an empty error")
-                      : why;
+      return why.ok() ? absl::UnknownError("the program sent an empty error") : why;
     }
     default:
       return absl::OkStatus();  // a frame of a later revision
@@ -141,10 +138,10 @@ void AttachClient::Impl::End(absl::Status why) {
   } else if (why.ok() && complete) {
     status = absl::OkStatus();
   } else if (why.ok() || why.code() == absl::StatusCode::kUnavailable) {
-    status = absl::UnavailableError(absl::StrCat(
-        "connection lost: ", why.ok() ? "the program closed it before "
-                                        "finishing the stream"
-                                      : why.message()));
+    status = absl::UnavailableError(
+        absl::StrCat("connection lost: ", why.ok() ? "the program closed it before "
+                                                     "finishing the stream"
+                                                   : why.message()));
   } else {
     status = why;
   }
@@ -304,13 +301,11 @@ absl::Status AttachClient::FinishStream(absl::Duration timeout) {
   if (running()) {
     absl::MutexLock lock(&impl_->write_mu);
     absl::Status s = attach_internal::SendAll(
-        impl_->fd.get(), EncodeFrame(FrameType::kFinish, attach::pb::Finish()),
-        deadline);
+        impl_->fd.get(), EncodeFrame(FrameType::kFinish, attach::pb::Finish()), deadline);
     if (!s.ok() && running()) return s;
   }
   if (!WaitForEnd(deadline - absl::Now())) {
-    return absl::DeadlineExceededError(
-        "the program did not finish the stream in time");
+    return absl::DeadlineExceededError("the program did not finish the stream in time");
   }
   return status();
 }

@@ -34,9 +34,9 @@
 namespace overseer {
 
 struct AttachClientOptions {
-  std::string token;                 // empty: the one found with a pid, if any
-  std::string viewer = "viewer";     // the name the program records
-  std::string directory;             // where a pid is looked up; "": default
+  std::string token;                          // empty: the one found with a pid, if any
+  std::string viewer = "viewer";              // the name the program records
+  std::string directory;                      // where a pid is looked up; "": default
   absl::Duration timeout = absl::Seconds(5);  // connect and handshake
   // The sampling interval to ask for before the stream starts (zero: the
   // program's). Honoured only when the program allows control; welcome()
@@ -70,8 +70,8 @@ class AttachClient {
   // or the program's reason for refusing.
   static absl::StatusOr<std::unique_ptr<AttachClient>> Connect(
       absl::string_view endpoint, AttachClientOptions options = {});
-  static absl::StatusOr<std::unique_ptr<AttachClient>> Connect(
-      absl::string_view endpoint, std::string token);
+  static absl::StatusOr<std::unique_ptr<AttachClient>> Connect(absl::string_view endpoint,
+                                                               std::string token);
 
   // Close().
   ~AttachClient();
@@ -98,14 +98,14 @@ class AttachClient {
   // interval in force (the program may round it up). Errors:
   // PermissionDenied (the program does not allow control), Unavailable (the
   // connection is gone), DeadlineExceeded (no answer within `timeout`).
-  absl::StatusOr<absl::Duration> SetInterval(
-      absl::Duration interval, absl::Duration timeout = absl::Seconds(5));
+  absl::StatusOr<absl::Duration> SetInterval(absl::Duration interval,
+                                             absl::Duration timeout = absl::Seconds(5));
 
   // Asks process `pid` (the N of <0.N.0>) to describe its mailbox (up to
   // `preview` messages rendered) and what it holds. Errors as SetInterval,
   // plus NotFound when no such process is alive.
-  absl::StatusOr<ProcessDetail> Inspect(
-      uint64_t pid, int preview = 5, absl::Duration timeout = absl::Seconds(5));
+  absl::StatusOr<ProcessDetail> Inspect(uint64_t pid, int preview = 5,
+                                        absl::Duration timeout = absl::Seconds(5));
 
   // Asks the program to end this viewer's stream cleanly (its end index,
   // then it closes the connection) and waits for the end. Returns status():

@@ -26,17 +26,14 @@ namespace {
 
 using attach_internal::ErrnoError;
 
-bool ProcessAlive(int pid) {
-  return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
-}
+bool ProcessAlive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
 
 // Splits "<pid>-<program>.<ext>"; false when the name is not an entry.
 bool ParseEntryName(absl::string_view name, int* pid, std::string* program,
                     std::string* ext) {
   const size_t dot = name.rfind('.');
   const size_t dash = name.find('-');
-  if (dot == absl::string_view::npos || dash == absl::string_view::npos ||
-      dash > dot) {
+  if (dot == absl::string_view::npos || dash == absl::string_view::npos || dash > dot) {
     return false;
   }
   *ext = std::string(name.substr(dot + 1));
@@ -69,8 +66,7 @@ absl::StatusOr<EndpointInfo> ReadTcpFile(const std::string& path) {
 }
 
 // Fills `info` for one directory entry; false when it is not alive.
-bool CheckEntry(const std::string& path, const std::string& ext,
-                EndpointInfo* info) {
+bool CheckEntry(const std::string& path, const std::string& ext, EndpointInfo* info) {
   if (ext == "sock") {
     info->endpoint = Endpoint{Endpoint::Kind::kUnix, path, "", 0};
     // A socket that accepts is alive whatever the pid says (another pid
@@ -109,8 +105,8 @@ absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view text) {
   e.kind = Endpoint::Kind::kTcp;
   const size_t colon = text.rfind(':');
   if (colon == absl::string_view::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "endpoint 'tcp:", text, "' needs a port: tcp:HOST:PORT"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("endpoint 'tcp:", text, "' needs a port: tcp:HOST:PORT"));
   }
   absl::string_view host = text.substr(0, colon);
   if (absl::ConsumePrefix(&host, "[") && !absl::ConsumeSuffix(&host, "]")) {
@@ -118,8 +114,8 @@ absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view text) {
         absl::StrCat("endpoint 'tcp:", text, "' has an unclosed '['"));
   }
   uint32_t port = 0;
-  if (host.empty() || !absl::SimpleAtoi(text.substr(colon + 1), &port) ||
-      port == 0 || port > 65535) {
+  if (host.empty() || !absl::SimpleAtoi(text.substr(colon + 1), &port) || port == 0 ||
+      port > 65535) {
     return absl::InvalidArgumentError(absl::StrCat(
         "endpoint 'tcp:", text, "' is not tcp:HOST:PORT with a port 1-65535"));
   }
@@ -149,13 +145,13 @@ absl::Status PrepareAttachDirectory(const std::string& directory) {
     return ErrnoError(errno, absl::StrCat("creating ", directory));
   }
   if (!S_ISDIR(st.st_mode)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        directory, " is not a directory (a symlink or a file is refused)"));
+    return absl::PermissionDeniedError(
+        absl::StrCat(directory, " is not a directory (a symlink or a file is refused)"));
   }
   if (st.st_uid != ::getuid()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        directory, " belongs to uid ", st.st_uid, ", not to this user (uid ",
-        ::getuid(), "): refusing to open an endpoint there"));
+    return absl::PermissionDeniedError(
+        absl::StrCat(directory, " belongs to uid ", st.st_uid, ", not to this user (uid ",
+                     ::getuid(), "): refusing to open an endpoint there"));
   }
   if ((st.st_mode & 07777) != 0700 && ::chmod(directory.c_str(), 0700) != 0) {
     return ErrnoError(errno, absl::StrCat("restricting ", directory));
@@ -170,8 +166,8 @@ std::string EndpointStem(int pid, absl::string_view program) {
   if (slash != absl::string_view::npos) program.remove_prefix(slash + 1);
   std::string name;
   for (char c : program.substr(0, 40)) {
-    name += absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' ||
-                    c == '_' || c == '-'
+    name += absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
+                    c == '-'
                 ? c
                 : '_';
   }
@@ -179,8 +175,7 @@ std::string EndpointStem(int pid, absl::string_view program) {
   return absl::StrCat(pid, "-", name);
 }
 
-absl::StatusOr<std::vector<EndpointInfo>> ListEndpoints(
-    const std::string& directory) {
+absl::StatusOr<std::vector<EndpointInfo>> ListEndpoints(const std::string& directory) {
   const std::string dir = directory.empty() ? DefaultAttachDirectory() : directory;
   std::vector<EndpointInfo> found;
   DIR* d = ::opendir(dir.c_str());
@@ -196,10 +191,9 @@ absl::StatusOr<std::vector<EndpointInfo>> ListEndpoints(
     if (CheckEntry(info.file, ext, &info)) found.push_back(std::move(info));
   }
   ::closedir(d);
-  std::sort(found.begin(), found.end(),
-            [](const EndpointInfo& a, const EndpointInfo& b) {
-              return a.pid != b.pid ? a.pid < b.pid : a.file < b.file;
-            });
+  std::sort(found.begin(), found.end(), [](const EndpointInfo& a, const EndpointInfo& b) {
+    return a.pid != b.pid ? a.pid < b.pid : a.file < b.file;
+  });
   return found;
 }
 
@@ -209,18 +203,18 @@ absl::StatusOr<EndpointInfo> FindEndpoint(int pid, const std::string& directory)
   for (EndpointInfo& e : *all) {
     if (e.pid == pid) return std::move(e);
   }
-  return absl::NotFoundError(absl::StrCat(
-      "process ", pid, " has no attach endpoint open in ",
-      directory.empty() ? DefaultAttachDirectory() : directory,
-      " (start it with OVERSEER_ATTACH=1)"));
+  return absl::NotFoundError(
+      absl::StrCat("process ", pid, " has no attach endpoint open in ",
+                   directory.empty() ? DefaultAttachDirectory() : directory,
+                   " (start it with OVERSEER_ATTACH=1)"));
 }
 
 absl::StatusOr<EndpointInfo> ResolveEndpoint(absl::string_view text,
                                              const std::string& directory) {
   int pid = 0;
-  if (!text.empty() &&
-      std::all_of(text.begin(), text.end(),
-                  [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); })) {
+  if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return absl::ascii_isdigit(static_cast<unsigned char>(c));
+      })) {
     if (!absl::SimpleAtoi(text, &pid) || pid <= 0) {
       return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not a pid"));
     }
@@ -254,8 +248,7 @@ absl::StatusOr<std::string> RandomToken() {
   return token;
 }
 
-absl::Status WriteTcpEndpointFile(const std::string& path,
-                                  const Endpoint& endpoint,
+absl::Status WriteTcpEndpointFile(const std::string& path, const Endpoint& endpoint,
                                   absl::string_view token) {
   const std::string tmp = absl::StrCat(path, ".new");
   ::unlink(tmp.c_str());
@@ -267,10 +260,8 @@ absl::Status WriteTcpEndpointFile(const std::string& path,
   if (::fchmod(fd.get(), 0600) != 0) {
     return ErrnoError(errno, absl::StrCat("restricting ", tmp));
   }
-  const std::string text =
-      absl::StrCat(endpoint.ToString(), "\ntoken ", token, "\n");
-  if (::write(fd.get(), text.data(), text.size()) !=
-      static_cast<ssize_t>(text.size())) {
+  const std::string text = absl::StrCat(endpoint.ToString(), "\ntoken ", token, "\n");
+  if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
     return ErrnoError(errno, absl::StrCat("writing ", tmp));
   }
   fd.reset();

@@ -73,8 +73,7 @@ absl::StatusOr<std::vector<EndpointInfo>> ListEndpoints(
 
 // The endpoint of process `pid`. Errors: NotFound naming the pid and the
 // directory.
-absl::StatusOr<EndpointInfo> FindEndpoint(int pid,
-                                          const std::string& directory = "");
+absl::StatusOr<EndpointInfo> FindEndpoint(int pid, const std::string& directory = "");
 
 // A socket path, "tcp:HOST:PORT", or a pid (all digits, looked up with
 // FindEndpoint; the token of a TCP entry comes with it).
@@ -86,8 +85,7 @@ absl::StatusOr<EndpointInfo> ResolveEndpoint(absl::string_view text,
 absl::StatusOr<std::string> RandomToken();
 
 // Writes the .tcp file of a TCP endpoint: mode 0600, replaced atomically.
-absl::Status WriteTcpEndpointFile(const std::string& path,
-                                  const Endpoint& endpoint,
+absl::Status WriteTcpEndpointFile(const std::string& path, const Endpoint& endpoint,
                                   absl::string_view token);
 
 }  // namespace overseer

@@ -14,9 +14,9 @@ namespace overseer {
 namespace {
 
 absl::Status BadValue(absl::string_view value) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      kAttachEnv, "='", value,
-      "' is not one of 1, unix, tcp, tcp:PORT, tcp:HOST:PORT, 0, off"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(kAttachEnv, "='", value,
+                   "' is not one of 1, unix, tcp, tcp:PORT, tcp:HOST:PORT, 0, off"));
 }
 
 bool IsOn(absl::string_view v) {
@@ -25,9 +25,10 @@ bool IsOn(absl::string_view v) {
 
 }  // namespace
 
-absl::StatusOr<std::optional<AttachOptions>> AttachOptionsFromEnv(
-    const char* attach, const char* control, const char* token,
-    AttachOptions base) {
+absl::StatusOr<std::optional<AttachOptions>> AttachOptionsFromEnv(const char* attach,
+                                                                  const char* control,
+                                                                  const char* token,
+                                                                  AttachOptions base) {
   const std::string value =
       absl::AsciiStrToLower(absl::StripAsciiWhitespace(attach ? attach : ""));
   if (value.empty() || value == "0" || value == "off" || value == "no") {
@@ -60,8 +61,9 @@ absl::StatusOr<std::optional<AttachOptions>> AttachOptionsFromEnv(
   return std::optional<AttachOptions>(std::move(options));
 }
 
-absl::StatusOr<std::unique_ptr<AttachServer>> MaybeOpenAttachFromEnv(
-    Runtime& runtime, Recorder& recorder, AttachOptions base) {
+absl::StatusOr<std::unique_ptr<AttachServer>> MaybeOpenAttachFromEnv(Runtime& runtime,
+                                                                     Recorder& recorder,
+                                                                     AttachOptions base) {
   absl::StatusOr<std::optional<AttachOptions>> options =
       AttachOptionsFromEnv(std::getenv(kAttachEnv), std::getenv(kAttachControlEnv),
                            std::getenv(kAttachTokenEnv), std::move(base));

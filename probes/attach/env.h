@@ -37,8 +37,7 @@ inline constexpr char kAttachTokenEnv[] = "OVERSEER_ATTACH_TOKEN";
 // nullopt when no endpoint is asked for. Errors: InvalidArgument naming the
 // variable and what it accepts. Thread-safe (pure).
 absl::StatusOr<std::optional<AttachOptions>> AttachOptionsFromEnv(
-    const char* attach, const char* control, const char* token,
-    AttachOptions base = {});
+    const char* attach, const char* control, const char* token, AttachOptions base = {});
 
 // Opens an endpoint when OVERSEER_ATTACH asks for one, announcing it on
 // stderr; returns null when it does not. Same preconditions and errors as

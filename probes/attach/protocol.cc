@@ -56,13 +56,12 @@ absl::Status CheckHelloVersion(uint32_t peer_version, absl::string_view peer) {
   if (peer_version > kCaptureFormatVersion) {
     return absl::UnimplementedError(absl::StrCat(
         "the ", peer, " speaks capture format version ", peer_version,
-        ", newer than this side, which speaks versions up to ",
-        kCaptureFormatVersion));
+        ", newer than this side, which speaks versions up to ", kCaptureFormatVersion));
   }
   if (peer_version < kCaptureFormatVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the ", peer, " speaks capture format version ", peer_version,
-        ", older than this side's version ", kCaptureFormatVersion));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the ", peer, " speaks capture format version ", peer_version,
+                     ", older than this side's version ", kCaptureFormatVersion));
   }
   return absl::OkStatus();
 }
@@ -74,8 +73,7 @@ bool TokenMatches(absl::string_view given, absl::string_view expected) {
   unsigned diff = given.size() == expected.size() ? 0u : 1u;
   for (size_t i = 0; i < n; ++i) {
     const unsigned a = i < given.size() ? static_cast<uint8_t>(given[i]) : 0u;
-    const unsigned b =
-        i < expected.size() ? static_cast<uint8_t>(expected[i]) : 0u;
+    const unsigned b = i < expected.size() ? static_cast<uint8_t>(expected[i]) : 0u;
     diff |= a ^ b;
   }
   return diff == 0;
@@ -122,8 +120,7 @@ absl::Status FrameSplitter::CheckChunk(const ChunkHeader& h) const {
   if (!IsAttachType(h.type)) {
     if (side_ == Side::kFromViewer) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "a viewer sent a capture chunk (type ", h.type, ") at offset ",
-          consumed_));
+          "a viewer sent a capture chunk (type ", h.type, ") at offset ", consumed_));
     }
     return absl::OkStatus();
   }
@@ -132,9 +129,9 @@ absl::Status FrameSplitter::CheckChunk(const ChunkHeader& h) const {
         absl::StrCat("attach frame at offset ", consumed_, " is compressed"));
   }
   if (h.stored_size > kMaxAttachFrame) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "attach frame at offset ", consumed_, " declares ", h.stored_size,
-        " bytes, over the limit of ", kMaxAttachFrame));
+    return absl::InvalidArgumentError(
+        absl::StrCat("attach frame at offset ", consumed_, " declares ", h.stored_size,
+                     " bytes, over the limit of ", kMaxAttachFrame));
   }
   return absl::OkStatus();
 }
@@ -161,9 +158,9 @@ absl::StatusOr<bool> FrameSplitter::Next(Piece* piece) {
   if (ChunkCrc(h, rest.subspan(kChunkHeaderSize, h.stored_size)) != h.crc) {
     return status_ = DataLossAt(consumed_, "chunk checksum mismatch");
   }
-  *piece = Piece{IsAttachType(h.type) ? Piece::Kind::kAttachFrame
-                                      : Piece::Kind::kCaptureChunk,
-                 consumed_, h, rest.subspan(0, total)};
+  *piece =
+      Piece{IsAttachType(h.type) ? Piece::Kind::kAttachFrame : Piece::Kind::kCaptureChunk,
+            consumed_, h, rest.subspan(0, total)};
   pos_ += total;
   consumed_ += total;
   return true;
@@ -207,8 +204,8 @@ ProcessDetail FromRecord(const attach::pb::Detail& record) {
     d.first_messages.push_back({m.type(), m.bytes(), m.text()});
   }
   for (const auto& h : record.held_specs()) {
-    d.held_specs.push_back({h.child_id(), h.child_pid(), h.bytes(),
-                            h.start_kind(), h.restart(), h.captured()});
+    d.held_specs.push_back({h.child_id(), h.child_pid(), h.bytes(), h.start_kind(),
+                            h.restart(), h.captured()});
   }
   return d;
 }

@@ -98,8 +98,8 @@ absl::Status DecodeFrame(absl::Span<const uint8_t> frame,
 struct Piece {
   enum class Kind { kFileHeader, kCaptureChunk, kAttachFrame };
   Kind kind = Kind::kCaptureChunk;
-  uint64_t offset = 0;        // of the piece in the received stream
-  ChunkHeader header;         // chunks and frames only
+  uint64_t offset = 0;              // of the piece in the received stream
+  ChunkHeader header;               // chunks and frames only
   absl::Span<const uint8_t> bytes;  // the whole piece, header included
 };
 

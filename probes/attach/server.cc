@@ -26,8 +26,7 @@ namespace {
 // Owned by the Recorder; shares the state with the server.
 class AttachSink final : public SampleSink {
  public:
-  explicit AttachSink(std::shared_ptr<ServerState> state)
-      : state_(std::move(state)) {}
+  explicit AttachSink(std::shared_ptr<ServerState> state) : state_(std::move(state)) {}
   ~AttachSink() override {
     // The recorder (and, for all the server knows, the runtime) goes with
     // its sinks: control requests must not reach them any more.
@@ -42,8 +41,7 @@ class AttachSink final : public SampleSink {
     return absl::OkStatus();
   }
 
-  absl::Status Write(const Snapshot& sample,
-                     absl::Span<const Event> events) override {
+  absl::Status Write(const Snapshot& sample, absl::Span<const Event> events) override {
     for (const auto& viewer : state_->Viewers()) viewer->Offer(sample, events);
     return absl::OkStatus();
   }
@@ -148,8 +146,7 @@ void AttachServer::Impl::Accept() {
 
 void AttachServer::Impl::AcceptLoop() {
   for (;;) {
-    pollfd fds[2] = {{listener.get(), POLLIN, 0},
-                     {state->wake_fd.get(), POLLIN, 0}};
+    pollfd fds[2] = {{listener.get(), POLLIN, 0}, {state->wake_fd.get(), POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0 && errno != EINTR) return;
     if (fds[1].revents != 0) {
       uint64_t count = 0;
@@ -164,8 +161,9 @@ void AttachServer::Impl::AcceptLoop() {
   }
 }
 
-absl::StatusOr<std::unique_ptr<AttachServer>> AttachServer::Open(
-    Runtime& runtime, Recorder& recorder, AttachOptions options) {
+absl::StatusOr<std::unique_ptr<AttachServer>> AttachServer::Open(Runtime& runtime,
+                                                                 Recorder& recorder,
+                                                                 AttachOptions options) {
   if (recorder.samples() > 0) {
     return absl::FailedPreconditionError(
         "open the attach endpoint before starting the recorder");
@@ -211,9 +209,8 @@ absl::StatusOr<std::unique_ptr<AttachServer>> AttachServer::Open(
   state->options = std::move(options);
   recorder.AddSink(std::make_unique<AttachSink>(state));
   if (state->options.announce) {
-    std::fprintf(stderr, "overseer: attach endpoint %s%s%s%s\n",
-                 impl->endpoint.c_str(), tcp ? " token " : "",
-                 tcp ? state->options.token.c_str() : "",
+    std::fprintf(stderr, "overseer: attach endpoint %s%s%s%s\n", impl->endpoint.c_str(),
+                 tcp ? " token " : "", tcp ? state->options.token.c_str() : "",
                  tcp ? absl::StrCat(" (also in ", impl->file, ")").c_str() : "");
   }
   Impl* raw = impl.get();

@@ -95,8 +95,9 @@ class AttachServer {
   // must outlive the server's use of them: destroy the server first.
   // Errors: InvalidArgument (bad options, a path too long), PermissionDenied
   // (a directory owned by someone else), the errno of socket calls.
-  static absl::StatusOr<std::unique_ptr<AttachServer>> Open(
-      Runtime& runtime, Recorder& recorder, AttachOptions options);
+  static absl::StatusOr<std::unique_ptr<AttachServer>> Open(Runtime& runtime,
+                                                            Recorder& recorder,
+                                                            AttachOptions options);
 
   // Close().
   ~AttachServer();

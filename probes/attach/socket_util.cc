@@ -24,9 +24,9 @@ absl::StatusOr<sockaddr_un> UnixAddress(const std::string& path) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (path.empty() || path.size() >= sizeof(addr.sun_path)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "socket path '", path, "' is empty or longer than ",
-        sizeof(addr.sun_path) - 1, " bytes"));
+    return absl::InvalidArgumentError(absl::StrCat("socket path '", path,
+                                                   "' is empty or longer than ",
+                                                   sizeof(addr.sun_path) - 1, " bytes"));
   }
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
   return addr;
@@ -61,8 +61,7 @@ absl::StatusOr<UniqueFd> ListenUnix(const std::string& path, unsigned mode) {
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return ErrnoError(errno, "creating a Unix socket");
   ::unlink(path.c_str());  // a stale socket of a dead program with our pid
-  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&*addr),
-             sizeof(*addr)) != 0) {
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&*addr), sizeof(*addr)) != 0) {
     return ErrnoError(errno, absl::StrCat("binding ", path));
   }
   // The directory is 0700 already, so nobody else can reach the socket in
@@ -95,8 +94,8 @@ absl::StatusOr<UniqueFd> ListenTcp(const std::string& address, uint16_t port,
     v6->sin6_port = htons(port);
     len = sizeof(*v6);
   } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "'", address, "' is not a numeric IPv4 or IPv6 address"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", address, "' is not a numeric IPv4 or IPv6 address"));
   }
   UniqueFd fd(::socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return ErrnoError(errno, "creating a TCP socket");
@@ -123,8 +122,8 @@ absl::StatusOr<UniqueFd> ConnectUnix(const std::string& path) {
   if (!addr.ok()) return addr.status();
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return ErrnoError(errno, "creating a Unix socket");
-  while (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&*addr),
-                   sizeof(*addr)) != 0) {
+  while (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&*addr), sizeof(*addr)) !=
+         0) {
     if (errno == EINTR) continue;
     return ErrnoError(errno, absl::StrCat("connecting to ", path));
   }
@@ -139,18 +138,16 @@ absl::StatusOr<UniqueFd> ConnectTcp(const std::string& host, uint16_t port,
   addrinfo* found = nullptr;
   const std::string service = absl::StrCat(port);
   const std::string where = absl::StrCat(host, ":", port);
-  if (int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
-      rc != 0) {
-    return absl::NotFoundError(absl::StrCat("cannot resolve ", host, ": ",
-                                            ::gai_strerror(rc)));
+  if (int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot resolve ", host, ": ", ::gai_strerror(rc)));
   }
   absl::Status last = absl::UnavailableError(absl::StrCat("no address for ", where));
   for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
     UniqueFd fd(::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, 0));
     if (!fd.valid()) continue;
     if (absl::Status s = SetNonBlocking(fd.get(), true); !s.ok()) continue;
-    if (::connect(fd.get(), a->ai_addr, a->ai_addrlen) != 0 &&
-        errno != EINPROGRESS) {
+    if (::connect(fd.get(), a->ai_addr, a->ai_addrlen) != 0 && errno != EINPROGRESS) {
       last = ErrnoError(errno, absl::StrCat("connecting to ", where));
       continue;
     }
@@ -193,11 +190,9 @@ absl::Status WaitFd(int fd, bool for_write, absl::Time deadline) {
   }
 }
 
-absl::Status SendAll(int fd, absl::Span<const uint8_t> bytes,
-                     absl::Time deadline) {
+absl::Status SendAll(int fd, absl::Span<const uint8_t> bytes, absl::Time deadline) {
   while (!bytes.empty()) {
-    const ssize_t n =
-        ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
       bytes.remove_prefix(static_cast<size_t>(n));
       continue;

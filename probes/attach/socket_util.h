@@ -73,8 +73,7 @@ absl::Status WaitFd(int fd, bool for_write, absl::Time deadline);
 
 // Sends all of `bytes` by `deadline`. Errors: DeadlineExceeded, or the
 // errno of send(2) (a closed peer is Unavailable).
-absl::Status SendAll(int fd, absl::Span<const uint8_t> bytes,
-                     absl::Time deadline);
+absl::Status SendAll(int fd, absl::Span<const uint8_t> bytes, absl::Time deadline);
 
 // Receives exactly `out.size()` bytes by `deadline`. Errors: Unavailable
 // when the peer closes first, DeadlineExceeded, the errno of recv(2).

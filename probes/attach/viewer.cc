@@ -63,12 +63,11 @@ Viewer::Viewer(std::shared_ptr<ServerState> state, UniqueFd fd, uint64_t id)
   // One Write per chunk, so the queue holds whole chunks and control
   // replies slot in between them.
   // The writer is only used under writer_mu_, so its sink may count too.
-  auto sink = std::make_unique<FunctionSink>(
-      [this](absl::Span<const uint8_t> b) {
-        written_bytes_ += b.size();
-        Enqueue(std::vector<uint8_t>(b.begin(), b.end()));
-        return absl::OkStatus();
-      });
+  auto sink = std::make_unique<FunctionSink>([this](absl::Span<const uint8_t> b) {
+    written_bytes_ += b.size();
+    Enqueue(std::vector<uint8_t>(b.begin(), b.end()));
+    return absl::OkStatus();
+  });
   absl::MutexLock lock(&writer_mu_);
   writer_ = std::make_unique<CaptureWriter>(std::move(sink), state_->options.writer);
 }
@@ -162,9 +161,9 @@ absl::Status Viewer::Handshake() {
     return Refuse(absl::InvalidArgumentError("the viewer's hello is malformed"));
   }
   if (!TokenMatches(hello.token(), state_->options.token)) {
-    return Refuse(absl::PermissionDeniedError(
-        hello.token().empty() ? "this endpoint needs a token"
-                              : "wrong token for this endpoint"));
+    return Refuse(absl::PermissionDeniedError(hello.token().empty()
+                                                  ? "this endpoint needs a token"
+                                                  : "wrong token for this endpoint"));
   }
   {
     absl::MutexLock lock(&queue_mu_);
@@ -175,9 +174,9 @@ absl::Status Viewer::Handshake() {
     streaming += v->streaming_flag_.load() && !v->done() ? 1 : 0;
   }
   if (streaming >= state_->options.max_viewers) {
-    return Refuse(absl::ResourceExhaustedError(absl::StrCat(
-        "this program serves at most ", state_->options.max_viewers,
-        " viewers at once")));
+    return Refuse(absl::ResourceExhaustedError(
+        absl::StrCat("this program serves at most ", state_->options.max_viewers,
+                     " viewers at once")));
   }
   // The stream starts with the run's description: wait for the recorder.
   CaptureInfo info;
@@ -186,8 +185,7 @@ absl::Status Viewer::Handshake() {
     state_->mu.Await(absl::Condition(&ReadyToStream, state_.get()));
     if (state_->closing) return absl::CancelledError("the server is closing");
     if (state_->ended) {
-      return Refuse(absl::FailedPreconditionError(
-          "the program has stopped recording"));
+      return Refuse(absl::FailedPreconditionError("the program has stopped recording"));
     }
     info = *state_->info;
   }
@@ -243,8 +241,7 @@ absl::Status Viewer::Stream() {
     }
     pollfd fds[2] = {
         {fd_.get(),
-         static_cast<short>((want_input ? POLLIN : 0) | (has_output ? POLLOUT : 0)),
-         0},
+         static_cast<short>((want_input ? POLLIN : 0) | (has_output ? POLLOUT : 0)), 0},
         {wake_fd_.get(), POLLIN, 0}};
     if (::poll(fds, 2, PollMs(close_deadline)) < 0 && errno != EINTR) {
       return ErrnoError(errno, "waiting on a viewer");

@@ -45,8 +45,8 @@ struct ServerState {
 
   mutable absl::Mutex mu;
   std::optional<CaptureInfo> info ABSL_GUARDED_BY(mu);  // the recorder began
-  bool ended ABSL_GUARDED_BY(mu) = false;    // the recorder ended its sinks
-  bool closing ABSL_GUARDED_BY(mu) = false;  // the server is closing
+  bool ended ABSL_GUARDED_BY(mu) = false;               // the recorder ended its sinks
+  bool closing ABSL_GUARDED_BY(mu) = false;             // the server is closing
   std::vector<std::shared_ptr<Viewer>> viewers ABSL_GUARDED_BY(mu);
   uint64_t retired_dropped ABSL_GUARDED_BY(mu) = 0;
 

@@ -61,8 +61,7 @@ void Viewer::Offer(const Snapshot& sample, absl::Span<const Event> events) {
         sample.time_ns, EventKind::kDropped, 0, 0,
         absl::StrCat(unreported_drops_,
                      " samples dropped for this viewer, which read too slowly",
-                     lost_events_ > 0 ? absl::StrCat(" (and ", lost_events_,
-                                                     " events)")
+                     lost_events_ > 0 ? absl::StrCat(" (and ", lost_events_, " events)")
                                       : std::string())});
     lost_events_ = 0;
   }
@@ -73,8 +72,8 @@ void Viewer::Offer(const Snapshot& sample, absl::Span<const Event> events) {
     finished_ = true;
     attach::pb::Error error;
     error.set_code(static_cast<uint32_t>(s.code()));
-    error.set_message(absl::StrCat("the program cannot encode its stream: ",
-                                   s.message()));
+    error.set_message(
+        absl::StrCat("the program cannot encode its stream: ", s.message()));
     Enqueue(EncodeFrame(FrameType::kError, error));
     RequestClose();
     return;
@@ -125,20 +124,19 @@ void Viewer::ApplyHelloInterval(int64_t interval_ns) {
   if (state_->recorder != nullptr) (void)SetInterval(absl::Nanoseconds(interval_ns));
 }
 
-attach::pb::ControlReply Viewer::Control(
-    const attach::pb::ControlRequest& request) {
+attach::pb::ControlReply Viewer::Control(const attach::pb::ControlRequest& request) {
   attach::pb::ControlReply reply;
   reply.set_id(request.id());
   if (!state_->options.allow_control) {
-    return Fail(reply, absl::PermissionDeniedError(
-        "control is not allowed: this program's attach endpoint is read-only "
-        "(the program enables control with AttachOptions::allow_control or "
-        "OVERSEER_ATTACH_CONTROL=1)"));
+    return Fail(reply,
+                absl::PermissionDeniedError(
+                    "control is not allowed: this program's attach endpoint is read-only "
+                    "(the program enables control with AttachOptions::allow_control or "
+                    "OVERSEER_ATTACH_CONTROL=1)"));
   }
   absl::ReaderMutexLock lock(&state_->control_mu);
   if (state_->recorder == nullptr || state_->runtime == nullptr) {
-    return Fail(reply, absl::FailedPreconditionError(
-        "the program's recorder is gone"));
+    return Fail(reply, absl::FailedPreconditionError("the program's recorder is gone"));
   }
   switch (request.request_case()) {
     case attach::pb::ControlRequest::kSetInterval: {
@@ -152,27 +150,27 @@ attach::pb::ControlReply Viewer::Control(
       const uint64_t pid = request.inspect().pid();
       const Pid found = state_->runtime->Find(pid);
       if (!found) {
-        return Fail(reply, absl::NotFoundError(absl::StrCat(
-            "no live process ", FormatPid(pid))));
+        return Fail(
+            reply, absl::NotFoundError(absl::StrCat("no live process ", FormatPid(pid))));
       }
-      const int preview = static_cast<int>(
-          std::min<uint32_t>(request.inspect().preview(), kMaxPreview));
-      absl::StatusOr<ProcessInspection> seen = state_->runtime->Inspect(
-          found, state_->options.inspect_timeout, preview);
+      const int preview =
+          static_cast<int>(std::min<uint32_t>(request.inspect().preview(), kMaxPreview));
+      absl::StatusOr<ProcessInspection> seen =
+          state_->runtime->Inspect(found, state_->options.inspect_timeout, preview);
       if (!seen.ok()) return Fail(reply, seen.status());
       ToRecord(ToDetail(*seen), reply.mutable_detail());
       if (reply.ByteSizeLong() > kMaxAttachFrame) {
         reply.clear_detail();
         return Fail(reply, absl::ResourceExhaustedError(
-            "the process's description is over the frame limit"));
+                               "the process's description is over the frame limit"));
       }
       return reply;
     }
     case attach::pb::ControlRequest::REQUEST_NOT_SET:
       break;
   }
-  return Fail(reply, absl::InvalidArgumentError(
-      "unknown control request (a newer viewer?)"));
+  return Fail(reply,
+              absl::InvalidArgumentError("unknown control request (a newer viewer?)"));
 }
 
 }  // namespace overseer::attach_internal

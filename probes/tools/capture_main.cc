@@ -9,10 +9,10 @@
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  absl::StatusOr<overseer::CaptureToolOptions> options =
-      overseer::ParseCaptureArgs(args);
+  absl::StatusOr<overseer::CaptureToolOptions> options = overseer::ParseCaptureArgs(args);
   if (!options.ok()) {
-    std::fprintf(stderr, "overseer-capture: %s\n(overseer-capture --help lists the options)\n",
+    std::fprintf(stderr,
+                 "overseer-capture: %s\n(overseer-capture --help lists the options)\n",
                  std::string(options.status().message()).c_str());
     return overseer::kCaptureUsage;
   }

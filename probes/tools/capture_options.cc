@@ -25,8 +25,8 @@ absl::StatusOr<absl::Duration> ParsePositiveDuration(absl::string_view flag,
 }
 
 // Reads a flag's value: "--flag=value" or "--flag value".
-absl::StatusOr<std::string> TakeValue(const std::vector<std::string>& args,
-                                      size_t& i, absl::string_view flag) {
+absl::StatusOr<std::string> TakeValue(const std::vector<std::string>& args, size_t& i,
+                                      absl::string_view flag) {
   const std::string& arg = args[i];
   if (arg.size() > flag.size() && arg[flag.size()] == '=') {
     return arg.substr(flag.size() + 1);
@@ -44,7 +44,8 @@ absl::Status Check(const CaptureToolOptions& o, int modes) {
   if (modes > 1) {
     return Bad("choose one of --launch, --attach and --list");
   }
-  if (o.mode == CaptureToolOptions::Mode::kHelp || o.mode == CaptureToolOptions::Mode::kList) {
+  if (o.mode == CaptureToolOptions::Mode::kHelp ||
+      o.mode == CaptureToolOptions::Mode::kList) {
     return absl::OkStatus();
   }
   if (o.mode == CaptureToolOptions::Mode::kLaunch && o.command.empty()) {

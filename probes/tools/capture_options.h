@@ -36,8 +36,7 @@ struct CaptureToolOptions {
 
 // Parses the arguments after the program name. Errors: InvalidArgument
 // with a message that names the flag and what it wants. Thread-safe (pure).
-absl::StatusOr<CaptureToolOptions> ParseCaptureArgs(
-    const std::vector<std::string>& args);
+absl::StatusOr<CaptureToolOptions> ParseCaptureArgs(const std::vector<std::string>& args);
 
 // The --help text.
 std::string CaptureUsage();

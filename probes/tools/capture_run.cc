@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
 #include <atomic>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -58,12 +58,12 @@ class Child {
     for (std::string& e : env) envp.push_back(e.data());
     argv.push_back(nullptr);
     envp.push_back(nullptr);
-    const int rc = ::posix_spawnp(&pid_, argv[0], nullptr, nullptr, argv.data(),
-                                  envp.data());
+    const int rc =
+        ::posix_spawnp(&pid_, argv[0], nullptr, nullptr, argv.data(), envp.data());
     if (rc != 0) {
       pid_ = -1;
-      return absl::NotFoundError(absl::StrCat("cannot start ", command[0], ": ",
-                                              std::strerror(rc)));
+      return absl::NotFoundError(
+          absl::StrCat("cannot start ", command[0], ": ", std::strerror(rc)));
     }
     return absl::OkStatus();
   }
@@ -74,9 +74,8 @@ class Child {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
     pid_ = -1;
-    *how = WIFEXITED(status)
-               ? absl::StrCat("exited with status ", WEXITSTATUS(status))
-               : absl::StrCat("was killed by signal ", WTERMSIG(status));
+    *how = WIFEXITED(status) ? absl::StrCat("exited with status ", WEXITSTATUS(status))
+                             : absl::StrCat("was killed by signal ", WTERMSIG(status));
     return true;
   }
 
@@ -138,13 +137,13 @@ absl::StatusOr<std::string> WaitForEndpoint(Child& child, absl::Duration wait,
     if (FindEndpoint(child.pid()).ok()) return absl::StrCat(child.pid());
     std::string how;
     if (child.Exited(&how)) {
-      return absl::UnavailableError(absl::StrCat(
-          command, " ", how, " before opening its attach endpoint"));
+      return absl::UnavailableError(
+          absl::StrCat(command, " ", how, " before opening its attach endpoint"));
     }
     if (absl::Now() >= give_up) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          command, " opened no attach endpoint within ", Seconds(wait),
-          " (does it call MaybeOpenAttachFromEnv?)"));
+      return absl::DeadlineExceededError(
+          absl::StrCat(command, " opened no attach endpoint within ", Seconds(wait),
+                       " (does it call MaybeOpenAttachFromEnv?)"));
     }
     absl::SleepFor(absl::Milliseconds(25));
   }
@@ -223,8 +222,9 @@ int Conclude(const CaptureToolOptions& options, const Outcome& outcome,
   if (client.running()) {
     const absl::Status s = client.FinishStream(absl::Seconds(5));
     if (!s.ok()) {
-      std::fprintf(err, "overseer-capture: the stream was not finished (%s); "
-                        "the capture holds everything received\n",
+      std::fprintf(err,
+                   "overseer-capture: the stream was not finished (%s); "
+                   "the capture holds everything received\n",
                    std::string(s.message()).c_str());
     }
   }
@@ -280,8 +280,8 @@ int Record(const CaptureToolOptions& options, std::FILE* err) {
   absl::StatusOr<std::unique_ptr<AttachClient>> client =
       AttachClient::Connect(*endpoint, std::move(copts));
   if (!client.ok()) {
-    std::fprintf(err, "overseer-capture: cannot attach to %s: %s\n",
-                 endpoint->c_str(), client.status().ToString().c_str());
+    std::fprintf(err, "overseer-capture: cannot attach to %s: %s\n", endpoint->c_str(),
+                 client.status().ToString().c_str());
     (void)(*file)->Finish();
     ::unlink(options.out.c_str());
     return kCaptureFailed;

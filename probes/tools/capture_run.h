@@ -31,8 +31,7 @@ void RequestCaptureStop();
 // Runs the command `options` describes; messages go to `out` (--list) and
 // `err` (progress, errors). Returns one of the exit statuses above.
 // Not reentrant: one RunCapture per process at a time.
-int RunCapture(const CaptureToolOptions& options, std::FILE* out,
-               std::FILE* err);
+int RunCapture(const CaptureToolOptions& options, std::FILE* out, std::FILE* err);
 
 }  // namespace overseer
 

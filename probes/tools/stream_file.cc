@@ -11,8 +11,7 @@ absl::StatusOr<std::unique_ptr<CaptureStreamFile>> CaptureStreamFile::Create(
     const std::string& path) {
   absl::StatusOr<std::unique_ptr<ByteSink>> sink = OpenFileSink(path);
   if (!sink.ok()) return sink.status();
-  return std::unique_ptr<CaptureStreamFile>(
-      new CaptureStreamFile(*std::move(sink)));
+  return std::unique_ptr<CaptureStreamFile>(new CaptureStreamFile(*std::move(sink)));
 }
 
 CaptureStreamFile::CaptureStreamFile(std::unique_ptr<ByteSink> sink)
@@ -42,14 +41,18 @@ absl::Status CaptureStreamFile::Append(absl::Span<const uint8_t> piece) {
   if (piece.size() < kChunkHeaderSize ||
       piece.size() != kChunkHeaderSize + size_t{DecodeChunkHeader(piece).stored_size}) {
     return error_ = absl::InvalidArgumentError(absl::StrCat(
-               "the piece at offset ", bytes_written_.load(),
-               " is not one whole chunk"));
+               "the piece at offset ", bytes_written_.load(), " is not one whole chunk"));
   }
   switch (static_cast<ChunkType>(DecodeChunkHeader(piece).type)) {
     case ChunkType::kKeyframe:
-    case ChunkType::kDelta: samples_.fetch_add(1); break;
-    case ChunkType::kIndex: complete_.store(true); break;
-    default: break;
+    case ChunkType::kDelta:
+      samples_.fetch_add(1);
+      break;
+    case ChunkType::kIndex:
+      complete_.store(true);
+      break;
+    default:
+      break;
   }
   return Write(piece);
 }

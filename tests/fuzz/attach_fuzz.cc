@@ -60,7 +60,8 @@ Split SplitAll(Side side, absl::Span<const uint8_t> bytes, size_t part) {
         Broken("an attach frame is never over the limit");
       }
       next += p.bytes.size();
-      out.pieces.emplace_back(p.kind, std::vector<uint8_t>(p.bytes.begin(), p.bytes.end()));
+      out.pieces.emplace_back(p.kind,
+                              std::vector<uint8_t>(p.bytes.begin(), p.bytes.end()));
     }
   } while (at < bytes.size());
   if (next + splitter.buffered() != bytes.size()) {
@@ -81,8 +82,8 @@ void RepairChecksums(std::vector<uint8_t>& bytes, size_t from, bool file_header)
   while (bytes.size() >= at + kChunkHeaderSize) {
     ChunkHeader h = DecodeChunkHeader(absl::MakeConstSpan(bytes).subspan(at));
     if (bytes.size() - at - kChunkHeaderSize < h.stored_size) return;
-    h.crc = ChunkCrc(h, absl::MakeConstSpan(bytes).subspan(at + kChunkHeaderSize,
-                                                           h.stored_size));
+    h.crc = ChunkCrc(
+        h, absl::MakeConstSpan(bytes).subspan(at + kChunkHeaderSize, h.stored_size));
     const auto header = EncodeChunkHeader(h);
     std::copy(header.begin(), header.end(), bytes.begin() + static_cast<long>(at));
     at += kChunkHeaderSize + h.stored_size;
@@ -221,8 +222,8 @@ std::vector<uint8_t> Capture() {
   Snapshot s;
   s.processes.push_back(ProcessSample{.pid = 1, .name = "one", .initial_call = "A:init"});
   s.processes.push_back(ProcessSample{.pid = 2, .name = "two"});
-  s.details.push_back(ProcessDetail{.pid = 2, .state_bytes = 10,
-                                    .mailbox_types = {{"Msg", 1, 64}}});
+  s.details.push_back(
+      ProcessDetail{.pid = 2, .state_bytes = 10, .mailbox_types = {{"Msg", 1, 64}}});
   for (int i = 0; i < 5; ++i) {
     s.time_ns = i * 1000;
     s.processes[0].reductions = static_cast<uint64_t>(i * 7);
@@ -241,7 +242,8 @@ std::vector<uint8_t> ProgramFrames() {
   std::vector<uint8_t> out = EncodeFrame(FrameType::kNotice, notice);
   attach::pb::ControlReply reply;
   reply.set_id(2);
-  ToRecord(ProcessDetail{.pid = 3, .state_bytes = 99,
+  ToRecord(ProcessDetail{.pid = 3,
+                         .state_bytes = 99,
                          .first_messages = {{"Msg", 64, "Msg{...}"}},
                          .held_specs = {{"c", 4, 1000, "closure", "temporary", "S"}}},
            reply.mutable_detail());

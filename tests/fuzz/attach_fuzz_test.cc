@@ -2,6 +2,8 @@
 // corpus and over deterministic mutations of it; then sends mutated hellos
 // and frames to a live endpoint, which must refuse or ignore them and keep
 // serving.
+#include "tests/fuzz/attach_fuzz.h"
+
 #include <sys/socket.h>
 
 #include <cstdint>
@@ -12,7 +14,6 @@
 #include "probes/attach/client.h"
 #include "probes/attach/protocol.h"
 #include "probes/attach/socket_util.h"
-#include "tests/fuzz/attach_fuzz.h"
 #include "tests/probes/attach/attach_test_util.h"
 
 namespace overseer {
@@ -40,13 +41,17 @@ class Mutator {
       if (in.size() < 2) in.push_back(static_cast<uint8_t>(Next()));
       const size_t at = 1 + Below(in.size() - 1);
       switch (Below(5)) {
-        case 0: in[at] ^= static_cast<uint8_t>(1u << Below(8)); break;
+        case 0:
+          in[at] ^= static_cast<uint8_t>(1u << Below(8));
+          break;
         case 1: {
           static constexpr uint8_t kValues[] = {0, 1, 2, 0x7F, 0x80, 0x81, 0x84, 0xFF};
           in[at] = kValues[Below(sizeof(kValues))];
           break;
         }
-        case 2: in.resize(at); break;
+        case 2:
+          in.resize(at);
+          break;
         case 3: {
           const size_t n = Below(std::min<size_t>(64, in.size() - at)) + 1;
           std::vector<uint8_t> copy(in.begin() + static_cast<long>(at),
@@ -140,14 +145,16 @@ TEST(AttachFuzzTest, ALiveEndpointSurvivesMutatedViewersAndKeepsServing) {
     ::shutdown(fd->get(), SHUT_WR);
     // Read whatever comes back until the program closes or goes quiet.
     uint8_t sink[4096];
-    while (attach_internal::WaitFd(fd->get(), false, absl::Now() + absl::Seconds(2)).ok() &&
-           ::recv(fd->get(), sink, sizeof(sink), 0) > 0) {
+    while (
+        attach_internal::WaitFd(fd->get(), false, absl::Now() + absl::Seconds(2)).ok() &&
+        ::recv(fd->get(), sink, sizeof(sink), 0) > 0) {
     }
   }
   absl::StatusOr<std::unique_ptr<AttachClient>> client =
       AttachClient::Connect(program.server->endpoint(), kFuzzToken);
   ASSERT_TRUE(client.ok()) << client.status();
-  ASSERT_TRUE(testing::Eventually([&] { return (*client)->recording()->sample_count() > 0; }));
+  ASSERT_TRUE(
+      testing::Eventually([&] { return (*client)->recording()->sample_count() > 0; }));
   EXPECT_TRUE(program.recorder->status().ok());
 }
 

@@ -33,8 +33,7 @@ struct Note {
 // Keeps what it is sent, so its memory and its mailbox figures move.
 class Keeper : public overseer::GenServer<std::vector<std::string>> {
  protected:
-  overseer::Co HandleCast(std::vector<std::string>& kept,
-                          overseer::Message& m) override {
+  overseer::Co HandleCast(std::vector<std::string>& kept, overseer::Message& m) override {
     if (const Note* n = m.As<Note>()) kept.push_back(n->text);
     return {};
   }
@@ -58,9 +57,9 @@ int main(int argc, char** argv) {
     if (!pid.ok()) return 1;
     keepers.push_back(*pid);
   }
-  overseer::Recorder recorder(
-      rt, {.sampler = {.interval = absl::Milliseconds(interval_ms)},
-           .program = "attach_target"});
+  overseer::Recorder recorder(rt,
+                              {.sampler = {.interval = absl::Milliseconds(interval_ms)},
+                               .program = "attach_target"});
   absl::StatusOr<std::unique_ptr<overseer::AttachServer>> attach =
       overseer::MaybeOpenAttachFromEnv(rt, recorder);
   if (!attach.ok()) {

@@ -103,8 +103,8 @@ absl::StatusOr<RawViewer> RawConnect(const std::string& path,
   if (!h.ok()) return h.status();
   v.version = h->version;
   std::vector<uint8_t> payload(h->payload_size);
-  if (absl::Status s = attach_internal::RecvExactly(v.fd.get(),
-                                                    absl::MakeSpan(payload), deadline);
+  if (absl::Status s =
+          attach_internal::RecvExactly(v.fd.get(), absl::MakeSpan(payload), deadline);
       !s.ok()) {
     return s;
   }

@@ -43,8 +43,8 @@ class Keeper : public GenServer<std::vector<Payload>> {
 
 // A program under test. Processes are named "keeper.1", "keeper.2", ...
 struct TestProgram {
-  TestProgram(const std::string& directory, AttachOptions options,
-              int processes, absl::Duration interval = absl::Milliseconds(10));
+  TestProgram(const std::string& directory, AttachOptions options, int processes,
+              absl::Duration interval = absl::Milliseconds(10));
   ~TestProgram();  // stops the recorder, then closes the endpoint
 
   // The constructor opens the endpoint (open_status says how that went);

@@ -44,7 +44,8 @@ TEST(ProtocolTest, ANewerPeerIsRefusedNamingBothVersions) {
   ASSERT_TRUE(h.ok());
   absl::Status s = CheckHelloVersion(h->version, "viewer");
   EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented);
-  EXPECT_NE(s.message().find(std::to_string(kCaptureFormatVersion + 1)), std::string::npos);
+  EXPECT_NE(s.message().find(std::to_string(kCaptureFormatVersion + 1)),
+            std::string::npos);
   EXPECT_NE(s.message().find("up to " + std::to_string(kCaptureFormatVersion)),
             std::string::npos);
   EXPECT_TRUE(CheckHelloVersion(kCaptureFormatVersion, "viewer").ok());

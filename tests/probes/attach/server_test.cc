@@ -58,8 +58,7 @@ TEST(AttachServerTest, AViewerGetsACaptureOfTheProgramThatEndsCleanly) {
   EXPECT_TRUE(live->status().ok()) << live->status();
   absl::StatusOr<Snapshot> last = live->SnapshotAt(live->sample_count() - 1);
   ASSERT_TRUE(last.ok()) << last.status();
-  EXPECT_EQ(Names(*last),
-            (std::set<std::string>{"keeper.1", "keeper.2", "keeper.3"}));
+  EXPECT_EQ(Names(*last), (std::set<std::string>{"keeper.1", "keeper.2", "keeper.3"}));
 }
 
 TEST(AttachServerTest, TheSocketIsOwnerOnlyInAnOwnerOnlyDirectory) {
@@ -274,12 +273,12 @@ class FakeProgram {
         attach_internal::ListenUnix(path_, 0600);
     EXPECT_TRUE(fd.ok()) << fd.status();
     listener_ = *std::move(fd);
-    thread_ = std::thread([this, reply = std::move(reply),
-                           stream = std::move(stream)] {
+    thread_ = std::thread([this, reply = std::move(reply), stream = std::move(stream)] {
       attach_internal::UniqueFd peer(::accept(listener_.get(), nullptr, nullptr));
       const absl::Time deadline = absl::Now() + absl::Minutes(1);
       uint8_t head[kHelloHeaderSize];
-      if (!attach_internal::RecvExactly(peer.get(), absl::MakeSpan(head), deadline).ok()) {
+      if (!attach_internal::RecvExactly(peer.get(), absl::MakeSpan(head), deadline)
+               .ok()) {
         return;
       }
       std::vector<uint8_t> payload(ParseHelloHeader(head)->payload_size);
@@ -306,7 +305,8 @@ std::vector<uint8_t> Accepted(uint32_t version = kCaptureFormatVersion) {
 
 TEST(AttachServerTest, AViewerRefusesANewerProgramNamingBothVersions) {
   FakeProgram fake(FreshDirectory("fakenew"), Accepted(kCaptureFormatVersion + 1), {});
-  absl::StatusOr<std::unique_ptr<AttachClient>> client = AttachClient::Connect(fake.path());
+  absl::StatusOr<std::unique_ptr<AttachClient>> client =
+      AttachClient::Connect(fake.path());
   EXPECT_EQ(client.status().code(), absl::StatusCode::kUnimplemented);
   EXPECT_NE(client.status().message().find(std::to_string(kCaptureFormatVersion + 1)),
             std::string::npos);
@@ -334,7 +334,8 @@ TEST(AttachServerTest, AStreamCutWithoutItsEndIsALostConnectionKeepingItsSamples
   std::vector<uint8_t> stream = *bytes;
   stream.resize(stream.size() - 5);  // the program died inside a chunk
   FakeProgram fake(FreshDirectory("fakecut"), Accepted(), stream);
-  absl::StatusOr<std::unique_ptr<AttachClient>> client = AttachClient::Connect(fake.path());
+  absl::StatusOr<std::unique_ptr<AttachClient>> client =
+      AttachClient::Connect(fake.path());
   ASSERT_TRUE(client.ok()) << client.status();
   ASSERT_TRUE((*client)->WaitForEnd(absl::Minutes(1)));
   EXPECT_EQ((*client)->status().code(), absl::StatusCode::kUnavailable);

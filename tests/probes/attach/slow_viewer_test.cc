@@ -127,7 +127,8 @@ TEST(SlowViewerTest, AViewerThatNeverReadsDropsSamplesAndNeverStallsTheProgram) 
               alone, with_stuck, with_stuck / alone);
 
   // The recorder kept sampling and the stuck viewer kept dropping.
-  ASSERT_TRUE(Eventually([&] { return program.recorder->samples() >= samples_before + 5; }));
+  ASSERT_TRUE(
+      Eventually([&] { return program.recorder->samples() >= samples_before + 5; }));
   ASSERT_TRUE(Eventually([&] {
     return Find(program.server->viewers(), id)->samples_dropped >= drops_before + 5;
   }));

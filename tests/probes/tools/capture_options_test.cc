@@ -15,8 +15,8 @@ absl::StatusOr<CaptureToolOptions> Parse(std::vector<std::string> args) {
 }
 
 TEST(CaptureOptionsTest, LaunchTakesEverythingAfterTheDoubleDashAsTheCommand) {
-  auto o = Parse({"--out", "run.ovc", "--duration", "30s", "--launch", "--",
-                  "demo", "--mode", "closure"});
+  auto o = Parse({"--out", "run.ovc", "--duration", "30s", "--launch", "--", "demo",
+                  "--mode", "closure"});
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_EQ(o->mode, Mode::kLaunch);
   EXPECT_EQ(o->command, (std::vector<std::string>{"demo", "--mode", "closure"}));

@@ -34,8 +34,7 @@ using testing::TestProgram;
 class Child {
  public:
   Child(const std::vector<std::string>& args, const std::vector<std::string>& env,
-        const std::string& stderr_path,
-        const std::string& stdout_path = "/dev/null") {
+        const std::string& stderr_path, const std::string& stdout_path = "/dev/null") {
     std::vector<std::string> all_env;
     for (char** e = environ; *e != nullptr; ++e) all_env.emplace_back(*e);
     all_env.insert(all_env.end(), env.begin(), env.end());
@@ -138,10 +137,9 @@ TEST(CaptureToolTest, LaunchingATestProgramRecordsItForTheDuration) {
   const std::string runtime_dir = FreshDirectory("launch");
   const std::string out = runtime_dir + ".ovc";
   std::string err;
-  const int status = RunTool(
-      {"--out", out, "--duration", "1s", "--interval", "20ms", "--launch", "--",
-       ATTACH_TARGET_BIN, "0", "50"},
-      {"XDG_RUNTIME_DIR=" + runtime_dir}, &err);
+  const int status = RunTool({"--out", out, "--duration", "1s", "--interval", "20ms",
+                              "--launch", "--", ATTACH_TARGET_BIN, "0", "50"},
+                             {"XDG_RUNTIME_DIR=" + runtime_dir}, &err);
   ASSERT_EQ(status, kCaptureOk) << err;
   EXPECT_NE(err.find("samples every 20ms"), std::string::npos) << err;
   absl::StatusOr<std::unique_ptr<Recording>> read = OpenCaptureFile(out);

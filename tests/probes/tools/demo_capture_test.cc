@@ -45,11 +45,28 @@ absl::StatusOr<std::unique_ptr<Recording>> RecordDemo(const std::string& mode) {
   const std::string out = Scratch(mode) + ".ovc";
   const std::string runtime_dir = Scratch(mode + "-run");
   const std::string log = Scratch(mode) + ".log";
-  std::vector<std::string> args = {
-      OVERSEER_CAPTURE_BIN, "--quiet", "--out", out, "--duration", "3s",
-      "--interval", "100ms", "--launch", "--", OVERSEER_DEMO_BIN, "buffered-task",
-      "--mode", mode, "--backlog", "100000", "--rpc-latency", "200ms",
-      "--quiet", "--log=false", "--duration", "2m"};
+  std::vector<std::string> args = {OVERSEER_CAPTURE_BIN,
+                                   "--quiet",
+                                   "--out",
+                                   out,
+                                   "--duration",
+                                   "3s",
+                                   "--interval",
+                                   "100ms",
+                                   "--launch",
+                                   "--",
+                                   OVERSEER_DEMO_BIN,
+                                   "buffered-task",
+                                   "--mode",
+                                   mode,
+                                   "--backlog",
+                                   "100000",
+                                   "--rpc-latency",
+                                   "200ms",
+                                   "--quiet",
+                                   "--log=false",
+                                   "--duration",
+                                   "2m"};
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
   env.push_back("XDG_RUNTIME_DIR=" + runtime_dir);
