@@ -41,7 +41,7 @@ struct AttachClient::Impl {
   absl::Status Handshake(absl::Time deadline);
   void ReadLoop();
   absl::Status HandlePiece(const Piece& piece);
-  void End(absl::Status why);
+  void End(const absl::Status& why);
   absl::StatusOr<attach::pb::ControlReply> Request(attach::pb::ControlRequest request,
                                                    absl::Duration timeout);
 };
@@ -130,7 +130,7 @@ absl::Status AttachClient::Impl::HandlePiece(const Piece& piece) {
   }
 }
 
-void AttachClient::Impl::End(absl::Status why) {
+void AttachClient::Impl::End(const absl::Status& why) {
   if (recording) recording->EndOfStream().IgnoreError();  // its status says
   absl::MutexLock lock(&mu);
   if (closing) {

@@ -125,7 +125,9 @@ absl::StatusOr<Endpoint> ParseEndpoint(absl::string_view text) {
 }
 
 std::string DefaultAttachDirectory() {
-  const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
+  // Read-only; programs set their environment before starting threads.
+  const char* runtime_dir =
+      std::getenv("XDG_RUNTIME_DIR");  // NOLINT(concurrency-mt-unsafe)
   if (runtime_dir != nullptr && runtime_dir[0] != '\0') {
     return absl::StrCat(runtime_dir, "/overseer");
   }
@@ -183,7 +185,8 @@ absl::StatusOr<std::vector<EndpointInfo>> ListEndpoints(const std::string& direc
     if (errno == ENOENT) return found;
     return ErrnoError(errno, absl::StrCat("listing ", dir));
   }
-  while (const dirent* entry = ::readdir(d)) {
+  // glibc's readdir is safe for a stream only this call uses.
+  while (const dirent* entry = ::readdir(d)) {  // NOLINT(concurrency-mt-unsafe)
     EndpointInfo info;
     std::string ext;
     if (!ParseEntryName(entry->d_name, &info.pid, &info.program, &ext)) continue;

@@ -64,9 +64,12 @@ absl::StatusOr<std::optional<AttachOptions>> AttachOptionsFromEnv(const char* at
 absl::StatusOr<std::unique_ptr<AttachServer>> MaybeOpenAttachFromEnv(Runtime& runtime,
                                                                      Recorder& recorder,
                                                                      AttachOptions base) {
-  absl::StatusOr<std::optional<AttachOptions>> options =
-      AttachOptionsFromEnv(std::getenv(kAttachEnv), std::getenv(kAttachControlEnv),
-                           std::getenv(kAttachTokenEnv), std::move(base));
+  // Read from main before other threads change the environment (see env.h).
+  absl::StatusOr<std::optional<AttachOptions>> options = AttachOptionsFromEnv(
+      std::getenv(kAttachEnv),         // NOLINT(concurrency-mt-unsafe)
+      std::getenv(kAttachControlEnv),  // NOLINT(concurrency-mt-unsafe)
+      std::getenv(kAttachTokenEnv),    // NOLINT(concurrency-mt-unsafe)
+      std::move(base));
   if (!options.ok()) return options.status();
   if (!options->has_value()) return std::unique_ptr<AttachServer>();
   (*options)->announce = true;

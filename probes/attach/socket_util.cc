@@ -52,7 +52,12 @@ absl::Status ErrnoError(int error, const std::string& what) {
   if (error == EPIPE || error == ECONNRESET || error == ECONNREFUSED) {
     code = absl::StatusCode::kUnavailable;
   }
-  return absl::Status(code, absl::StrCat(what, ": ", std::strerror(error)));
+  return absl::Status(code, absl::StrCat(what, ": ", ErrnoText(error)));
+}
+
+std::string ErrnoText(int error) {
+  char buffer[256];
+  return ::strerror_r(error, buffer, sizeof(buffer));  // the GNU form
 }
 
 absl::StatusOr<UniqueFd> ListenUnix(const std::string& path, unsigned mode) {

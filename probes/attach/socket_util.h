@@ -47,8 +47,11 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-// A status for the errno `error` of doing `what`.
+// A status for the errno `error` of doing `what`. Thread-safe.
 absl::Status ErrnoError(int error, const std::string& what);
+
+// The text of errno `error` (strerror, but thread-safe).
+std::string ErrnoText(int error);
 
 // Binds and listens on a Unix socket at `path` (a stale file there is
 // replaced), then restricts it to mode `mode`.

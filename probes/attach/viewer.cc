@@ -194,8 +194,8 @@ absl::Status Viewer::Handshake() {
   return BeginStream(info);
 }
 
-absl::Status Viewer::BeginStream(const CaptureInfo& run) {
-  CaptureInfo info = run;
+absl::Status Viewer::BeginStream(const CaptureInfo& run_info) {
+  CaptureInfo info = run_info;
   info.source = "attach";
   info.interval_ns = state_->interval_ns.load();
   {
@@ -223,7 +223,9 @@ absl::Status Viewer::Stream() {
   FrameSplitter splitter(FrameSplitter::Side::kFromViewer);
   absl::Time close_deadline = absl::InfiniteFuture();
   for (;;) {
-    bool closing, has_output, want_input;
+    bool closing = false;
+    bool has_output = false;
+    bool want_input = false;
     {
       absl::MutexLock lock(&queue_mu_);
       closing = close_requested_;

@@ -89,7 +89,7 @@ class Viewer {
  private:
   absl::Status Handshake();
   absl::Status Refuse(const absl::Status& why);
-  absl::Status BeginStream(const CaptureInfo& info);
+  absl::Status BeginStream(const CaptureInfo& run_info);
   absl::Status Stream();
   absl::Status ReadRequests(FrameSplitter& splitter);
   attach::pb::ControlReply Control(const attach::pb::ControlRequest& request);

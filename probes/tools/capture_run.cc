@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,17 +20,16 @@
 #include "probes/attach/client.h"
 #include "probes/attach/endpoint.h"
 #include "probes/attach/env.h"
+#include "probes/attach/socket_util.h"
 #include "probes/model/model.h"
 #include "probes/tools/stream_file.h"
-
-extern char** environ;
 
 namespace overseer {
 namespace {
 
 volatile sig_atomic_t g_stop = 0;
 
-void OnStopSignal(int) {
+void OnStopSignal(int /*signal*/) {
   // A second signal means "now": the file is whole up to its last chunk.
   if (g_stop) _exit(130);
   g_stop = 1;
@@ -53,7 +51,10 @@ class Child {
     }
     env.push_back(absl::StrCat(kAttachEnv, "=1"));
     if (control) env.push_back(absl::StrCat(kAttachControlEnv, "=1"));
-    std::vector<char*> argv, envp;
+    std::vector<char*> argv;
+    std::vector<char*> envp;
+    argv.reserve(command.size() + 1);
+    envp.reserve(env.size() + 1);
     for (const std::string& a : command) argv.push_back(const_cast<char*>(a.c_str()));
     for (std::string& e : env) envp.push_back(e.data());
     argv.push_back(nullptr);
@@ -62,8 +63,8 @@ class Child {
         ::posix_spawnp(&pid_, argv[0], nullptr, nullptr, argv.data(), envp.data());
     if (rc != 0) {
       pid_ = -1;
-      return absl::NotFoundError(
-          absl::StrCat("cannot start ", command[0], ": ", std::strerror(rc)));
+      return absl::NotFoundError(absl::StrCat("cannot start ", command[0], ": ",
+                                              attach_internal::ErrnoText(rc)));
     }
     return absl::OkStatus();
   }
