@@ -36,6 +36,7 @@ struct Envelope : MailboxNode {
   };
   Kind kind = Kind::kInfo;
   uint64_t bytes = 0;  // what the copy into the receiver allocated
+  int64_t sent_cycles = 0;  // CycleNow() when it was sent (its age in a mailbox)
   uint64_t ref = 0;
   Pid from;
   std::shared_ptr<ExternalReply> external;

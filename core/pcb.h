@@ -79,6 +79,10 @@ class Pcb {
   std::atomic<uint64_t> bytes_in_{0};
   std::atomic<uint64_t> bytes_out_{0};
   std::atomic<uint64_t> send_ns_{0};
+  // The largest single message sent since the sampler last took it, and its
+  // destination's pid number; the sampler resets the size with exchange(0).
+  std::atomic<uint64_t> largest_send_{0};
+  std::atomic<uint64_t> largest_send_to_{0};
   // Stored with release, so that a reader (acquire) sees the name's bytes.
   std::atomic<const char*> current_function_{"init"};
   std::atomic<bool> trap_exit_{false};

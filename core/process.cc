@@ -108,6 +108,7 @@ bool Deliver(const Pid& to, Envelope::Kind kind, uint64_t ref,
   e->kind = kind;
   e->ref = ref;
   e->bytes = static_cast<uint64_t>(bytes);
+  e->sent_cycles = t0;
   if (self != nullptr) e->from = Pid(self);
   e->external = std::move(external);
   if (self != nullptr) {
@@ -117,6 +118,12 @@ bool Deliver(const Pid& to, Envelope::Kind kind, uint64_t ref,
     bump(self->messages_out_, 1);
     bump(self->bytes_out_, e->bytes);
     bump(self->send_ns_, static_cast<uint64_t>(CyclesToNs(CycleNow() - t0)));
+    if (e->bytes > self->largest_send_.load(std::memory_order_relaxed)) {
+      // Owner-only writes; a reset that races with them only moves this
+      // send to the next sample.
+      self->largest_send_to_.store(to.id(), std::memory_order_relaxed);
+      self->largest_send_.store(e->bytes, std::memory_order_relaxed);
+    }
   }
   target->rt_->scheduler().CountSend();
   target->mailbox_.Push(e);

@@ -41,6 +41,10 @@ struct ProcessInfo {
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
   uint64_t send_ns = 0;
+  // The largest single message sent since the peaks were last taken (0:
+  // none), and the pid number it went to.
+  uint64_t largest_send_bytes = 0;
+  uint64_t largest_send_to = 0;
 
   std::vector<uint64_t> links;
   std::vector<uint64_t> monitors;  // processes this one monitors
@@ -79,6 +83,7 @@ struct ProcessInspection {
     std::string type;
     int64_t count = 0;
     int64_t bytes = 0;
+    int64_t oldest_age_ns = 0;  // how long its oldest queued message has waited
   };
   std::vector<TypeCount> by_type;  // every queued message, grouped
   std::vector<HeldSpecInfo> held_specs;

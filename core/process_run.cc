@@ -308,13 +308,17 @@ void RuntimeImpl::Inspect(Pcb* p, Envelope* e) {
   ProcessInspection out;
   out.pid = p->id_;
   out.mailbox_len = p->mailbox_.length().value();
+  const int64_t now = CycleNow();
   p->mailbox_.ForEachQueued([&](const Envelope& m) {
     const std::string& type = m.payload.type_name();
     auto it = std::find_if(out.by_type.begin(), out.by_type.end(),
                            [&](const auto& t) { return t.type == type; });
     if (it == out.by_type.end()) {
-      out.by_type.push_back({type, 0, 0});
+      out.by_type.push_back({type, 0, 0, 0});
       it = out.by_type.end() - 1;
+    }
+    if (m.sent_cycles != 0) {
+      it->oldest_age_ns = std::max(it->oldest_age_ns, CyclesToNs(now - m.sent_cycles));
     }
     it->count += 1;
     it->bytes += static_cast<int64_t>(m.bytes);

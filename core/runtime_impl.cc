@@ -291,6 +291,12 @@ ProcessInfo RuntimeImpl::ReadInfo(Pcb& p, bool take_peaks) const {
   info.bytes_in = p.bytes_in_.load(std::memory_order_relaxed);
   info.bytes_out = p.bytes_out_.load(std::memory_order_relaxed);
   info.send_ns = p.send_ns_.load(std::memory_order_relaxed);
+  info.largest_send_bytes = take_peaks
+                                ? p.largest_send_.exchange(0, std::memory_order_relaxed)
+                                : p.largest_send_.load(std::memory_order_relaxed);
+  info.largest_send_to = info.largest_send_bytes > 0
+                             ? p.largest_send_to_.load(std::memory_order_relaxed)
+                             : 0;
   if (const ZoneTable* z = p.zones_.load(std::memory_order_acquire)) {
     auto add = [&](const ZoneSlot& s, const char* fallback) {
       const char* n = s.name.load(std::memory_order_acquire);

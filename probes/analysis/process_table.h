@@ -77,6 +77,17 @@ struct ProcessRow {
   double reductions_per_s = 0.0;
   bool has_rate = false;
 
+  // Peaks over a window of the run (run_peaks.h), with the sample time each
+  // was seen at; has_run_peaks is false until ApplyRunPeaks sets them.
+  bool has_run_peaks = false;
+  bool ended = false;  // a row of a process the shown instant no longer has
+  uint64_t run_peak_memory = 0;
+  int64_t run_peak_memory_ns = 0;
+  uint64_t run_peak_msgq = 0;
+  int64_t run_peak_msgq_ns = 0;
+  uint64_t run_peak_mailbox_bytes = 0;
+  int64_t run_peak_mailbox_bytes_ns = 0;
+
   uint32_t outlier = kOutlierNone;  // OutlierFlag bits
   std::string outlier_reason;       // e.g. "MsgQ 1,830 (median 0)"
 

@@ -31,6 +31,9 @@ constexpr KeyName kKeyNames[] = {
     {SortKey::kPid, "pid"},
     {SortKey::kName, "name"},
     {SortKey::kCurrentFunction, "current_function"},
+    {SortKey::kPeakMemory, "peak_memory"},
+    {SortKey::kPeakMsgq, "peak_msgq"},
+    {SortKey::kPeakMailboxBytes, "peak_mailbox_bytes"},
 };
 
 // Maps a double to an unsigned integer with the same order, so that every
@@ -61,6 +64,12 @@ uint64_t NumericKey(const ProcessRow& row, SortKey key) {
       return row.binary_bytes;
     case SortKey::kPid:
       return row.pid;
+    case SortKey::kPeakMemory:
+      return row.run_peak_memory;
+    case SortKey::kPeakMsgq:
+      return row.run_peak_msgq;
+    case SortKey::kPeakMailboxBytes:
+      return row.run_peak_mailbox_bytes;
     case SortKey::kName:
     case SortKey::kCurrentFunction:
       break;

@@ -36,6 +36,9 @@ enum class SortKey : uint8_t {
   kPid,
   kName,
   kCurrentFunction,
+  kPeakMemory,        // the run-wide peaks (ProcessRow::run_peak_*)
+  kPeakMsgq,
+  kPeakMailboxBytes,
 };
 
 enum class SortDirection : uint8_t { kDefault, kAscending, kDescending };
@@ -51,7 +54,8 @@ struct RowQuery {
 
 // Parses the report tool's sort names: "memory", "msgq", "held", "growth",
 // "reductions", "reductions_delta", "mailbox_bytes", "binary", "pid", "name",
-// "current_function". Returns nullopt for anything else.
+// "current_function", "peak_memory", "peak_msgq", "peak_mailbox_bytes".
+// Returns nullopt for anything else.
 std::optional<SortKey> ParseSortKey(std::string_view name);
 
 // The name ParseSortKey accepts for `key`.

@@ -48,7 +48,14 @@ const std::vector<std::string>& ProcessColumns() {
                                    "memory_growth_per_s",
                                    "current_function",
                                    "outlier",
-                                   "outlier_reason"};
+                                   "outlier_reason",
+                                   "ended",
+                                   "peak_memory",
+                                   "peak_memory_ns",
+                                   "peak_msgq",
+                                   "peak_msgq_ns",
+                                   "peak_mailbox_bytes",
+                                   "peak_mailbox_bytes_ns"};
   return *kColumns;
 }
 
@@ -69,7 +76,16 @@ void WriteProcessCsv(const std::vector<ProcessRow>& rows, std::span<const uint32
         r.held_spec_bytes, ",", r.binary_bytes, ",", r.reductions, ",",
         r.reductions_delta, ",", Rate(r, r.reductions_per_s), ",",
         Rate(r, r.memory_growth_per_s), ",", CsvField(r.current_function), ",",
-        OutlierNames(r.outlier), ",", CsvField(r.outlier_reason), "\n");
+        OutlierNames(r.outlier), ",", CsvField(r.outlier_reason), ",",
+        r.ended ? "true" : "false");
+    if (r.has_run_peaks) {
+      out << absl::StrCat(",", r.run_peak_memory, ",", r.run_peak_memory_ns, ",",
+                          r.run_peak_msgq, ",", r.run_peak_msgq_ns, ",",
+                          r.run_peak_mailbox_bytes, ",", r.run_peak_mailbox_bytes_ns);
+    } else {
+      out << ",,,,,,";
+    }
+    out << "\n";
   }
 }
 
@@ -96,6 +112,14 @@ std::string ProcessRowJson(const ProcessRow& r) {
   absl::StrAppend(&out, ",\"outlier\":", JsonString(OutlierNames(r.outlier)),
                   ",\"outlier_reason\":");
   AppendJsonString(r.outlier_reason, out);
+  absl::StrAppend(&out, ",\"ended\":", r.ended ? "true" : "false");
+  if (r.has_run_peaks) {
+    absl::StrAppend(&out, ",\"peak_memory\":", r.run_peak_memory,
+                    ",\"peak_memory_ns\":", r.run_peak_memory_ns,
+                    ",\"peak_msgq\":", r.run_peak_msgq, ",\"peak_msgq_ns\":", r.run_peak_msgq_ns,
+                    ",\"peak_mailbox_bytes\":", r.run_peak_mailbox_bytes,
+                    ",\"peak_mailbox_bytes_ns\":", r.run_peak_mailbox_bytes_ns);
+  }
   out.push_back('}');
   return out;
 }

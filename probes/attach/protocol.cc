@@ -175,6 +175,7 @@ void ToRecord(const ProcessDetail& detail, attach::pb::Detail* out) {
     r->set_type(t.type);
     r->set_count(t.count);
     r->set_bytes(t.bytes);
+    r->set_oldest_age_ns(t.oldest_age_ns);
   }
   for (const MessagePreview& m : detail.first_messages) {
     attach::pb::MessagePreview* r = out->add_first_messages();
@@ -198,7 +199,7 @@ ProcessDetail FromRecord(const attach::pb::Detail& record) {
   d.pid = record.pid();
   d.state_bytes = record.state_bytes();
   for (const auto& t : record.mailbox_types()) {
-    d.mailbox_types.push_back({t.type(), t.count(), t.bytes()});
+    d.mailbox_types.push_back({t.type(), t.count(), t.bytes(), t.oldest_age_ns()});
   }
   for (const auto& m : record.first_messages()) {
     d.first_messages.push_back({m.type(), m.bytes(), m.text()});

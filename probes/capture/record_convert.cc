@@ -63,6 +63,8 @@ void EncodeRecord(const ProcessSample& in, StringInterner& strings,
   out->set_bytes_in(in.bytes_in);
   out->set_bytes_out(in.bytes_out);
   out->set_send_ns(in.send_ns);
+  out->set_largest_send_bytes(in.largest_send_bytes);
+  out->set_largest_send_to(in.largest_send_to);
   out->mutable_links()->Assign(in.links.begin(), in.links.end());
   out->mutable_monitors()->Assign(in.monitors.begin(), in.monitors.end());
 }
@@ -76,6 +78,7 @@ void EncodeRecord(const ProcessDetail& in, StringInterner& strings,
     r->set_type(strings.Intern(t.type));
     r->set_count(t.count);
     r->set_bytes(t.bytes);
+    r->set_oldest_age_ns(t.oldest_age_ns);
   }
   for (const MessagePreview& m : in.first_messages) {
     pb::MessagePreview* r = out->add_first_messages();
@@ -171,6 +174,8 @@ absl::Status DecodeRecord(const pb::Process& in, const StringTableView& strings,
   out->bytes_in = in.bytes_in();
   out->bytes_out = in.bytes_out();
   out->send_ns = in.send_ns();
+  out->largest_send_bytes = in.largest_send_bytes();
+  out->largest_send_to = in.largest_send_to();
   out->links.assign(in.links().begin(), in.links().end());
   out->monitors.assign(in.monitors().begin(), in.monitors().end());
   return absl::OkStatus();
@@ -189,6 +194,7 @@ absl::Status DecodeRecord(const pb::Detail& in, const StringTableView& strings,
     }
     t.count = r.count();
     t.bytes = r.bytes();
+    t.oldest_age_ns = r.oldest_age_ns();
   }
   out->first_messages.resize(static_cast<size_t>(in.first_messages_size()));
   for (int i = 0; i < in.first_messages_size(); ++i) {

@@ -56,6 +56,11 @@ struct ProcessSample {
   uint64_t bytes_in = 0;    // bytes copied into this process by sends
   uint64_t bytes_out = 0;   // bytes this process's sends copied
   uint64_t send_ns = 0;     // cumulative time spent sending (copying)
+  // The largest single message this process sent since the previous sample
+  // (0: it sent none) and the process it went to: the evidence that ties a
+  // message's size to its sender's state.
+  uint64_t largest_send_bytes = 0;
+  uint64_t largest_send_to = 0;
 
   std::vector<uint64_t> links;
   std::vector<uint64_t> monitors;  // processes this one monitors
@@ -68,6 +73,9 @@ struct MessageTypeSummary {
   std::string type;
   uint64_t count = 0;
   uint64_t bytes = 0;
+  // How long the oldest message of this type had waited (0: not known). One
+  // that grows as fast as time passes, while others are taken, never is.
+  uint64_t oldest_age_ns = 0;
   friend bool operator==(const MessageTypeSummary&,
                          const MessageTypeSummary&) = default;
 };

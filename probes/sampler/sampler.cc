@@ -48,6 +48,8 @@ ProcessSample ToSample(const ProcessInfo& info) {
   s.bytes_in = info.bytes_in;
   s.bytes_out = info.bytes_out;
   s.send_ns = info.send_ns;
+  s.largest_send_bytes = info.largest_send_bytes;
+  s.largest_send_to = info.largest_send_to;
   s.links = info.links;
   s.monitors = info.monitors;
   std::sort(s.links.begin(), s.links.end());
@@ -61,7 +63,8 @@ ProcessDetail ToDetail(const ProcessInspection& in) {
   d.state_bytes = in.state_bytes < 0 ? 0 : static_cast<uint64_t>(in.state_bytes);
   for (const auto& t : in.by_type) {
     d.mailbox_types.push_back({t.type, static_cast<uint64_t>(t.count),
-                               static_cast<uint64_t>(t.bytes)});
+                               static_cast<uint64_t>(t.bytes),
+                               static_cast<uint64_t>(std::max<int64_t>(t.oldest_age_ns, 0))});
   }
   for (const auto& m : in.first_messages) {
     d.first_messages.push_back({m.type, static_cast<uint64_t>(m.bytes), m.text});

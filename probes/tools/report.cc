@@ -7,6 +7,7 @@
 #include "probes/analysis/chrome_trace.h"
 #include "probes/analysis/format.h"
 #include "probes/analysis/row_query.h"
+#include "probes/analysis/run_peaks.h"
 #include "probes/analysis/table_export.h"
 #include "probes/tools/report_render.h"
 
@@ -50,6 +51,14 @@ absl::StatusOr<TableView> MakeTableView(const ReportContext& c) {
   if (!table.ok()) return table.status();
   TableView view;
   view.table = *std::move(table);
+  if (c.scan) {
+    ApplyRunPeaks(*c.scan, view.table);
+    const SortKey k = c.options.sort;
+    if (k == SortKey::kPeakMemory || k == SortKey::kPeakMsgq ||
+        k == SortKey::kPeakMailboxBytes) {
+      AppendEndedRows(*c.scan, view.table);
+    }
+  }
   if (c.options.pid) {
     const std::vector<ProcessRow>& rows = view.table.rows;
     auto it = std::find_if(rows.begin(), rows.end(),
@@ -116,12 +125,33 @@ absl::Status WriteProfile(const ReportContext& c, std::ostream& out,
   return absl::OkStatus();
 }
 
+bool IsPeakSort(SortKey k) {
+  return k == SortKey::kPeakMemory || k == SortKey::kPeakMsgq || k == SortKey::kPeakMailboxBytes;
+}
+
+absl::Status WriteSuspects(const ReportContext& c, std::ostream& out) {
+  switch (c.options.format) {
+    case ReportFormat::kText:
+      report_internal::WriteSummaryText(c, out);
+      report_internal::WriteSuspectsText(c.suspects, out);
+      break;
+    case ReportFormat::kCsv:
+      report_internal::WriteSuspectsCsv(c.suspects, out);
+      break;
+    case ReportFormat::kJson:
+      report_internal::WriteSuspectsJson(c, out);
+      break;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status WriteTable(const ReportContext& c, std::ostream& out) {
   absl::StatusOr<TableView> view = MakeTableView(c);
   if (!view.ok()) return view.status();
   switch (c.options.format) {
     case ReportFormat::kText:
       report_internal::WriteSummaryText(c, out);
+      if (!c.options.pid) report_internal::WriteSuspectsText(c.suspects, out);
       report_internal::WriteTableText(c, *view, out);
       break;
     case ReportFormat::kCsv:
@@ -139,6 +169,45 @@ int Fail(std::ostream& err, int code, const std::string& message) {
   return code;
 }
 
+// --compare A B: both captures must hold samples; a damaged tail warns.
+int RunCompare(const ReportOptions& o, const RecordingOpener& open, std::ostream& out,
+               std::ostream& err) {
+  std::unique_ptr<Recording> runs[2];
+  const std::string* paths[2] = {&o.capture_path, &o.compare_path};
+  for (int i = 0; i < 2; ++i) {
+    absl::StatusOr<std::unique_ptr<Recording>> r = open(*paths[i]);
+    if (!r.ok()) {
+      return Fail(err, kReportBadInput,
+                  absl::StrCat("cannot read ", *paths[i], ": ", r.status().message()));
+    }
+    if ((*r)->sample_count() == 0) {
+      return Fail(err, kReportBadInput, absl::StrCat(*paths[i], " holds no samples"));
+    }
+    runs[i] = *std::move(r);
+  }
+  absl::StatusOr<Comparison> c = CompareRecordings(*runs[0], *runs[1]);
+  if (!c.ok()) return Fail(err, kReportBadInput, std::string(c.status().message()));
+  switch (o.format) {
+    case ReportFormat::kText:
+      report_internal::WriteCompareText(*c, o.capture_path, o.compare_path, o.top, out);
+      break;
+    case ReportFormat::kCsv:
+      report_internal::WriteCompareCsv(*c, out);
+      break;
+    case ReportFormat::kJson:
+      report_internal::WriteCompareJson(*c, o.capture_path, o.compare_path, out);
+      break;
+  }
+  out.flush();
+  for (int i = 0; i < 2; ++i) {
+    if (absl::Status damage = runs[i]->status(); !damage.ok()) {
+      err << kTool << ": warning: " << *paths[i] << " is damaged, compared up to it: "
+          << damage.message() << "\n";
+    }
+  }
+  return kReportOk;
+}
+
 }  // namespace
 
 absl::Status WriteReport(const Recording& recording, const ReportOptions& options,
@@ -152,7 +221,29 @@ absl::Status WriteReport(const Recording& recording, const ReportOptions& option
                   .run = SummarizeRun(recording)};
   c.index = ResolveIndex(recording, options.at_ns, notes);
   c.time_ns = recording.sample_time_ns(c.index);
-  return options.profile ? WriteProfile(c, out, notes) : WriteTable(c, out);
+  if (options.profile) return WriteProfile(c, out, notes);
+  // The window of the suspects and the peaks: --from/--to, else the run up
+  // to the instant shown (peaks) or the whole run (suspects).
+  TimeWindow window;
+  if (options.from_ns) window.from_ns = *options.from_ns;
+  if (options.to_ns) {
+    window.to_ns = *options.to_ns;
+  } else if (options.at_ns && !options.suspects_only) {
+    window.to_ns = c.time_ns;
+  }
+  absl::StatusOr<RunScan> scan = ScanRun(recording, window);
+  if (!scan.ok()) return scan.status();
+  if (scan->sample_count == 0) {
+    notes << kTool << ": note: no sample lies between --from and --to\n";
+  }
+  c.suspects = FindSuspects(*scan);
+  c.scan = *std::move(scan);
+  if (options.suspects_only) return WriteSuspects(c, out);
+  if (IsPeakSort(options.sort) && options.format == ReportFormat::kText && !options.pid) {
+    notes << kTool << ": note: peaks over " << FormatDuration(c.scan->first_ns) << " to "
+          << FormatDuration(c.scan->last_ns) << ", processes that ended included\n";
+  }
+  return WriteTable(c, out);
 }
 
 int RunReport(const std::vector<std::string>& args, const RecordingOpener& open,
@@ -166,6 +257,7 @@ int RunReport(const std::vector<std::string>& args, const RecordingOpener& open,
     out << ReportUsage();
     return kReportOk;
   }
+  if (!options->compare_path.empty()) return RunCompare(*options, open, out, err);
   const std::string& path = options->capture_path;
   absl::StatusOr<std::unique_ptr<Recording>> recording = open(path);
   if (!recording.ok()) {

@@ -46,9 +46,15 @@ void WriteTableJson(const ReportContext& c, const TableView& v, std::ostream& ou
       << ",\"outlier_count\":" << t.outlier_count
       << ",\"median_memory\":" << t.medians.memory
       << ",\"median_msgq\":" << t.medians.msgq << ",\n\"memory\":" << MemoryJson(c)
-      << ",\n\"processes\":";
+      << ",\n\"window\":" << SuspectWindowJson(c.suspects)
+      << ",\n\"suspects\":" << SuspectsJson(c.suspects) << ",\n\"processes\":";
   WriteProcessJson(t.rows, v.shown, out);
   out << "}\n";
+}
+
+void WriteSuspectsJson(const ReportContext& c, std::ostream& out) {
+  out << "{\"capture\":" << CaptureJson(c) << ",\n\"window\":" << SuspectWindowJson(c.suspects)
+      << ",\n\"suspects\":" << SuspectsJson(c.suspects) << "}\n";
 }
 
 void WriteProfileJson(const ReportContext& c, const ProfileView& v, std::ostream& out) {

@@ -42,11 +42,15 @@ absl::Status ApplyValue(const std::string& flag, const std::string& value,
     std::optional<SortKey> key = ParseSortKey(value);
     if (!key) {
       return Usage(
-          absl::StrCat("--sort wants memory, msgq, held, growth or "
-                       "reductions, got '",
+          absl::StrCat("--sort wants memory, msgq, held, growth, reductions, "
+                       "peak_memory, peak_msgq or peak_mailbox_bytes, got '",
                        value, "'"));
     }
     o.sort = *key;
+  } else if (flag == "--from" || flag == "--to") {
+    absl::StatusOr<int64_t> t = ParseTimeArg(value);
+    if (!t.ok()) return Usage(absl::StrCat(flag, ": ", t.status().message()));
+    (flag == "--from" ? o.from_ns : o.to_ns) = *t;
   } else if (flag == "--at" || flag == "--since" || flag == "--rate-span") {
     absl::StatusOr<int64_t> t = ParseTimeArg(value);
     if (!t.ok()) return Usage(absl::StrCat(flag, ": ", t.status().message()));
@@ -70,8 +74,9 @@ absl::Status ApplyValue(const std::string& flag, const std::string& value,
 }
 
 bool TakesValue(const std::string& flag) {
-  static const char* const kFlags[] = {"--top",    "--sort", "--at",     "--since",
-                                       "--format", "--pid",  "--filter", "--rate-span"};
+  static const char* const kFlags[] = {"--top",    "--sort",      "--at",   "--since",
+                                       "--format", "--pid",       "--filter", "--rate-span",
+                                       "--from",   "--to"};
   return std::any_of(std::begin(kFlags), std::end(kFlags),
                      [&](const char* f) { return flag == f; });
 }
@@ -145,6 +150,10 @@ absl::StatusOr<ReportOptions> ParseReportArgs(const std::vector<std::string>& ar
       o.help = true;
     } else if (arg == "--profile") {
       o.profile = true;
+    } else if (arg == "--suspects") {
+      o.suspects_only = true;
+    } else if (arg == "--compare") {
+      o.compare_path = "-";  // the two captures are the positionals
     } else if (arg == "--export") {
       absl::Status parsed = ParseExport(args, i, o);
       if (!parsed.ok()) return parsed;
@@ -170,6 +179,24 @@ absl::StatusOr<ReportOptions> ParseReportArgs(const std::vector<std::string>& ar
     }
   }
   if (o.help) return o;
+  if (o.from_ns && o.to_ns && *o.from_ns > *o.to_ns) {
+    return Usage("--from is after --to");
+  }
+  if (!o.compare_path.empty()) {
+    if (positional.size() != 2) {
+      return Usage("--compare wants two captures: overseer-report --compare A.ovc B.ovc");
+    }
+    if (o.profile || o.suspects_only || o.pid || !o.chrome_trace_path.empty()) {
+      return Usage("--compare prints the comparison only (no --profile, --suspects, --pid "
+                   "or --export)");
+    }
+    o.capture_path = positional[0];
+    o.compare_path = positional[1];
+    return o;
+  }
+  if (o.profile && o.suspects_only) {
+    return Usage("--profile and --suspects are two different reports; pick one");
+  }
   if (positional.empty()) {
     return Usage("which capture? usage: overseer-report FILE [flags]");
   }
@@ -183,14 +210,28 @@ absl::StatusOr<ReportOptions> ParseReportArgs(const std::vector<std::string>& ar
 
 std::string ReportUsage() {
   return R"(usage: overseer-report FILE [flags]
+       overseer-report --compare A.ovc B.ovc [--format F] [--top N]
 
-Prints what a capture shows: a summary of the run, then the top processes,
-with outliers flagged and the reason why.
+Prints what a capture shows: a summary of the run, the suspects (ranked
+findings over the whole run, each with its evidence), then the top
+processes, with outliers flagged and the reason why, and their peaks over
+the run.
 
   --top N             how many processes (default 10; 0: all)
   --sort KEY          memory (default), msgq, held, growth, reductions,
                       reductions_delta, mailbox_bytes, binary, pid, name,
-                      current_function
+                      current_function, or a peak over the run (or the
+                      --from/--to window): peak_memory, peak_msgq,
+                      peak_mailbox_bytes; sorting by a peak also lists the
+                      processes that ended before --at
+  --suspects          only the suspects: what went wrong in the run, who,
+                      why, and the figures with the instants they were seen
+  --from TIME, --to TIME
+                      the window the suspects and the peaks cover
+                      (default: the whole run)
+  --compare A B       compare two captures: processes matched by name or
+                      initial call, peaks, rates, timeouts, throughput and
+                      profiles, with the ratio B/A
   --at TIME           the instant to show, from the start of the run
                       (30s, 1m30s, 1500ms; default: the last sample)
   --filter TEXT       only processes whose name, pid or current function

@@ -33,6 +33,10 @@ struct ReportOptions {
   std::string filter;           // as RowQuery::filter
   std::optional<uint64_t> pid;  // one process (table and profile)
   bool profile = false;
+  bool suspects_only = false;       // --suspects: the findings and nothing else
+  std::optional<int64_t> from_ns;   // the window of the suspects and peaks
+  std::optional<int64_t> to_ns;
+  std::string compare_path;         // --compare A B: B here, A in capture_path
   std::string chrome_trace_path;         // --export chrome-trace OUT.json
   int64_t rate_span_ns = 5'000'000'000;  // as TableOptions::rate_span_ns
   bool help = false;

@@ -5,13 +5,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "probes/analysis/compare.h"
 #include "probes/analysis/process_table.h"
 #include "probes/analysis/profile.h"
 #include "probes/analysis/summary.h"
+#include "probes/analysis/suspects.h"
 #include "probes/model/recording.h"
 #include "probes/tools/report_options.h"
 
@@ -25,6 +28,8 @@ struct ReportContext {
   RunSummary run;
   size_t index = 0;     // the sample shown
   int64_t time_ns = 0;  // its time
+  SuspectReport suspects;  // over the --from/--to window
+  std::optional<RunScan> scan;  // the same window's scan (peaks)
 };
 
 // The process table at the chosen sample and the rows to show, in order.
@@ -48,6 +53,18 @@ void WriteProfileText(const ReportContext& c, const ProfileView& v, std::ostream
 void WriteTableJson(const ReportContext& c, const TableView& v, std::ostream& out);
 void WriteProfileJson(const ReportContext& c, const ProfileView& v, std::ostream& out);
 void WriteProfileCsv(const ProfileView& v, std::ostream& out);
+
+void WriteSuspectsText(const SuspectReport& r, std::ostream& out);
+void WriteSuspectsCsv(const SuspectReport& r, std::ostream& out);
+std::string SuspectsJson(const SuspectReport& r);        // the array
+std::string SuspectWindowJson(const SuspectReport& r);   // what it covers
+void WriteSuspectsJson(const ReportContext& c, std::ostream& out);
+
+void WriteCompareText(const Comparison& c, const std::string& path_a,
+                      const std::string& path_b, size_t top, std::ostream& out);
+void WriteCompareCsv(const Comparison& c, std::ostream& out);
+void WriteCompareJson(const Comparison& c, const std::string& path_a,
+                      const std::string& path_b, std::ostream& out);
 
 }  // namespace overseer::report_internal
 

@@ -132,6 +132,8 @@ void WriteTableText(const ReportContext& c, const TableView& v, std::ostream& ou
                {"MSGQ", TextTable::kRight},
                {"HELD", TextTable::kRight},
                {"GROWTH", TextTable::kRight},
+               {"PEAK MEM", TextTable::kRight},
+               {"PEAK MSGQ", TextTable::kRight},
                {"REDUCTIONS", TextTable::kRight},
                {"CURRENT FUNCTION", TextTable::kLeft, kFunctionWidth},
                {"OUTLIER"}});
@@ -142,7 +144,13 @@ void WriteTableText(const ReportContext& c, const TableView& v, std::ostream& ou
     t.AddRow({FormatPid(r.pid), r.name, FormatBytes(r.memory), FormatCount(r.msgq),
               r.held_spec_bytes ? FormatBytes(r.held_spec_bytes) : "-",
               r.has_rate ? FormatRate(r.memory_growth_per_s) : "-",
-              FormatCount(r.reductions), r.current_function,
+              r.has_run_peaks ? absl::StrCat(FormatBytes(r.run_peak_memory), " @",
+                                             FormatDuration(r.run_peak_memory_ns))
+                              : "-",
+              r.has_run_peaks ? absl::StrCat(FormatCount(r.run_peak_msgq), " @",
+                                             FormatDuration(r.run_peak_msgq_ns))
+                              : "-",
+              FormatCount(r.reductions), r.ended ? "(ended)" : r.current_function,
               r.is_outlier() ? "! " + r.outlier_reason : ""});
   }
   out << t.Render();
