@@ -16,9 +16,15 @@ double PerSecond(double n, int64_t span_ns) {
 
 // What a process is called across runs: pids differ, names and initial
 // calls do not.
+// A trailing note on how it was started ("Task.Supervised:invoke (closure)")
+// is left out, so the same function matches across a fix that changes it.
 std::string KeyOf(const ProcessTrack& t) {
   if (t.registered || t.initial_call.empty()) return t.name;
-  return t.initial_call;
+  std::string key = t.initial_call;
+  if (size_t paren = key.find(" ("); paren != std::string::npos && key.back() == ')') {
+    key.resize(paren);
+  }
+  return key;
 }
 
 RunFigures FiguresOf(const RunScan& s, const std::string& program) {

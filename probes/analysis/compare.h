@@ -1,6 +1,7 @@
 // Compare two runs (a leaky one and its fix, before and after a change):
-// processes matched by registered name, else by initial call (so every task
-// of a task supervisor is one row), with per row the peak memory, peak MsgQ,
+// processes matched by registered name, else by initial call without a
+// trailing "(closure)"-like note (so every task of a task supervisor is one
+// row, in both runs), with per row the peak memory, peak MsgQ,
 // message and reduction rates and the calls that timed out on it in each
 // run, the run-wide throughput figures, and the top of each run's profile.
 // Ratios are B/A; a figure absent from A has no ratio.
