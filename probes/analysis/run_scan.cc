@@ -47,20 +47,27 @@ void AssignZones(const ZoneStat* from, size_t count, std::vector<ZoneStat>& to) 
 }
 
 // Keeps at most `cap` sends spread over the window: when full, every other
-// kept send is dropped, and later ones are then kept at that stride.
+// kept send is dropped, and later ones are then kept at that stride (so the
+// kept ones stay evenly spaced over the process's sends, not crowded at the
+// end of the window).
+struct SendsSeen {
+  uint64_t seen = 0;    // sends offered so far
+  uint64_t stride = 1;  // keep every stride-th one
+};
 class SendKeeper {
  public:
   explicit SendKeeper(size_t cap) : cap_(std::max<size_t>(cap, 2)) {}
-  void Offer(std::vector<LargeSend>& kept, uint64_t& seen, const LargeSend& s) const {
-    ++seen;
-    if (kept.size() < cap_) {
-      kept.push_back(s);
-      return;
+  void Offer(std::vector<LargeSend>& kept, SendsSeen& seen, const LargeSend& s) const {
+    const uint64_t index = seen.seen++;
+    if (index % seen.stride != 0) return;
+    if (kept.size() >= cap_) {
+      // Halve: keep every other one, and from now on every other one.
+      size_t out = 0;
+      for (size_t i = 0; i < kept.size(); i += 2) kept[out++] = kept[i];
+      kept.resize(out);
+      seen.stride *= 2;
+      if (index % seen.stride != 0) return;
     }
-    // Halve: keep every other one.
-    size_t out = 0;
-    for (size_t i = 0; i < kept.size(); i += 2) kept[out++] = kept[i];
-    kept.resize(out);
     kept.push_back(s);
   }
 
@@ -174,7 +181,7 @@ absl::StatusOr<RunScan> ScanRun(const Recording& recording, TimeWindow window,
   absl::flat_hash_map<uint64_t, std::vector<std::pair<std::string, uint32_t>>> functions;
 
   absl::flat_hash_map<uint64_t, size_t> where;
-  std::vector<uint64_t> sends_seen;
+  std::vector<SendsSeen> sends_seen;
   const SendKeeper keeper(options.max_large_sends);
   const double span_ns = static_cast<double>(std::max<int64_t>(scan.span_ns(), 1));
 
@@ -203,7 +210,7 @@ absl::StatusOr<RunScan> ScanRun(const Recording& recording, TimeWindow window,
       auto [it, inserted] = where.try_emplace(p.pid, scan.processes.size());
       if (inserted) {
         scan.processes.emplace_back();
-        sends_seen.push_back(0);
+        sends_seen.emplace_back();
       }
       ProcessTrack& t = scan.processes[it->second];
       const uint64_t state = StateOf(p);
@@ -311,6 +318,11 @@ absl::StatusOr<RunScan> ScanRun(const Recording& recording, TimeWindow window,
       }
     }
 
+  }
+  // A window that reaches the end of a recording cut short by damage ends
+  // there for that reason.
+  if (scan.status.ok() && last + 1 == count) {
+    if (absl::Status damage = recording.status(); !damage.ok()) scan.status = damage;
   }
   for (ProcessTrack& t : scan.processes) t.alive_at_end = t.last_ns == scan.last_ns;
 

@@ -207,7 +207,9 @@ struct RunScan {
 
 // Scans the samples of `recording` inside `window` (and its events). A
 // sample that cannot be read ends the scan: what was read is kept and the
-// error goes to RunScan::status. Errors: Cancelled (options.cancel).
+// error goes to RunScan::status; so does the recording's own status() when
+// the window reaches the end of a recording cut short by damage. Errors:
+// Cancelled (options.cancel).
 absl::StatusOr<RunScan> ScanRun(const Recording& recording, TimeWindow window = {},
                                 const ScanOptions& options = {});
 

@@ -119,6 +119,11 @@ std::string ProcessRowJson(const ProcessRow& r) {
                     ",\"peak_msgq\":", r.run_peak_msgq, ",\"peak_msgq_ns\":", r.run_peak_msgq_ns,
                     ",\"peak_mailbox_bytes\":", r.run_peak_mailbox_bytes,
                     ",\"peak_mailbox_bytes_ns\":", r.run_peak_mailbox_bytes_ns);
+  } else {
+    // Every column in every object: null where no scan gave run peaks.
+    absl::StrAppend(&out, ",\"peak_memory\":null,\"peak_memory_ns\":null,\"peak_msgq\":null,"
+                          "\"peak_msgq_ns\":null,\"peak_mailbox_bytes\":null,"
+                          "\"peak_mailbox_bytes_ns\":null");
   }
   out.push_back('}');
   return out;

@@ -71,6 +71,50 @@ class Proc {
     p_.reductions = r;
     return *this;
   }
+  Proc& Status(ProcessStatus status) {
+    p_.status = status;
+    return *this;
+  }
+  // A gauge's highest value since the previous sample (after its setter).
+  Proc& MsgqPeak(uint64_t peak) {
+    p_.mailbox_len.peak = peak;
+    return *this;
+  }
+  Proc& MailboxBytesPeak(uint64_t peak) {
+    p_.mailbox_bytes.peak = peak;
+    return *this;
+  }
+  Proc& HeldPeak(uint64_t peak) {
+    p_.held_spec_bytes.peak = peak;
+    return *this;
+  }
+  // Cumulative message counters.
+  Proc& MessagesIn(uint64_t n) {
+    p_.messages_in = n;
+    return *this;
+  }
+  Proc& MessagesOut(uint64_t n) {
+    p_.messages_out = n;
+    return *this;
+  }
+  Proc& BytesIn(uint64_t b) {
+    p_.bytes_in = b;
+    return *this;
+  }
+  Proc& BytesOut(uint64_t b) {
+    p_.bytes_out = b;
+    return *this;
+  }
+  Proc& SendNs(uint64_t ns) {
+    p_.send_ns = ns;
+    return *this;
+  }
+  // The largest message sent since the previous sample, and its receiver.
+  Proc& LargestSend(uint64_t bytes, uint64_t to) {
+    p_.largest_send_bytes = bytes;
+    p_.largest_send_to = to;
+    return *this;
+  }
   ProcessSample Build() const { return p_; }
   operator ProcessSample() const { return p_; }  // NOLINT: fluent use
 
@@ -109,6 +153,20 @@ class SnapshotBuilder {
     return *this;
   }
 
+  // A closer look at one process (mailbox types, held specs).
+  SnapshotBuilder& Detail(ProcessDetail detail) {
+    s_.details.push_back(std::move(detail));
+    return *this;
+  }
+
+  // Node-wide figures summed from the processes at Build time (process
+  // accounts, mailboxes, held specs, binaries, MsgQ), unless System() set
+  // them.
+  SnapshotBuilder& SumSystem() {
+    sum_system_ = true;
+    return *this;
+  }
+
   SnapshotBuilder& System(SystemSample system) {
     s_.system = std::move(system);
     return *this;
@@ -123,11 +181,27 @@ class SnapshotBuilder {
     std::sort(s.zones.begin(), s.zones.end(), [](const ZoneStat& a, const ZoneStat& b) {
       return std::tie(a.pid, a.zone) < std::tie(b.pid, b.zone);
     });
+    std::sort(s.details.begin(), s.details.end(),
+              [](const ProcessDetail& a, const ProcessDetail& b) { return a.pid < b.pid; });
+    if (sum_system_) {
+      SystemSample& sys = s.system;
+      for (const ProcessSample& p : s.processes) {
+        ++sys.process_count;
+        sys.mailbox_bytes += p.mailbox_bytes.value;
+        sys.held_spec_bytes += p.held_spec_bytes.value;
+        const uint64_t own = p.mailbox_bytes.value + p.held_spec_bytes.value;
+        sys.process_memory += p.memory.value > own ? p.memory.value - own : 0;
+        sys.binary_bytes += p.binary_bytes.value;
+        sys.total_mailbox_len += p.mailbox_len.value;
+        sys.messages_sent += p.messages_out;
+      }
+    }
     return s;
   }
 
  private:
   Snapshot s_;
+  bool sum_system_ = false;
 };
 
 }  // namespace overseer::testing

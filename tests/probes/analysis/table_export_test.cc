@@ -73,8 +73,9 @@ TEST(ProcessCsvTest, EveryRowHasAsManyFieldsAsTheHeader) {
               static_cast<long>(ProcessColumns().size()))
         << line;
   }
-  // A process without a base has no rate: empty fields, not zeros.
-  EXPECT_THAT(lines[2], EndsWith(",0,,,,,"));
+  // A process without a base has no rate: empty fields, not zeros; nor run
+  // peaks without a scan.
+  EXPECT_THAT(lines[2], EndsWith(",0,,,,,,false,,,,,,"));
 }
 
 TEST(ProcessJsonTest, WritesAnArrayOfObjectsThatParses) {
