@@ -552,7 +552,8 @@ std::vector<Suspect> CallTimeouts(const RunScan& scan, const SuspectRules& rules
                            c.current_function);
     }
     s.explanation = absl::StrCat(
-        FormatCount(g.count), " calls to ", WhoPid(scan, callee), " timed out between ",
+        FormatCount(g.count), " calls to ",
+        callee != 0 ? WhoPid(scan, callee) : "an unknown process", " timed out between ",
         FormatDuration(g.first_ns), " and ", FormatDuration(g.last_ns), " (from ",
         FormatCount(g.callers.size()), g.callers.size() == 1 ? " caller" : " callers",
         ", most from ", s.other_name, g.request.empty() ? "" : ", e.g. " + g.request, ")",
