@@ -24,8 +24,10 @@ void ApplyRunPeaks(const RunScan& scan, ProcessTable& table) {
     while (t != scan.processes.end() && t->pid < r.pid) ++t;
     if (t != scan.processes.end() && t->pid == r.pid) {
       SetPeaks(*t, r);
-      // The instant itself may lie past the scan's window end.
-      if (r.memory_peak > r.run_peak_memory && table.time_ns <= scan.last_ns) {
+      // The instant's own peak counts only when the instant lies in the
+      // scan's window (it may lie before or past it).
+      if (r.memory_peak > r.run_peak_memory && table.time_ns >= scan.first_ns &&
+          table.time_ns <= scan.last_ns) {
         r.run_peak_memory = r.memory_peak;
         r.run_peak_memory_ns = table.time_ns;
       }
@@ -47,6 +49,7 @@ size_t AppendEndedRows(const RunScan& scan, ProcessTable& table) {
   for (const ProcessTrack& t : scan.processes) {
     while (r != table.rows.end() && r->pid < t.pid) ++r;
     if (r != table.rows.end() && r->pid == t.pid) continue;
+    if (t.first_ns > table.time_ns) continue;  // started after the instant: not ended
     ProcessRow row;
     row.pid = t.pid;
     row.parent = t.parent;

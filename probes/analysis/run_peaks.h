@@ -24,8 +24,9 @@ namespace overseer {
 void ApplyRunPeaks(const RunScan& scan, ProcessTable& table);
 
 // Appends a row (ended = true, values at its last sighting, run peaks set)
-// for every process of `scan` that `table` does not have. Rows stay in pid
-// order. Returns how many it appended.
+// for every process of `scan` that `table` does not have and that was seen
+// at or before the table's instant (one that started after it has not
+// ended). Rows stay in pid order. Returns how many it appended.
 size_t AppendEndedRows(const RunScan& scan, ProcessTable& table);
 
 }  // namespace overseer
