@@ -185,16 +185,12 @@ absl::StatusOr<RunScan> ScanRun(const Recording& recording, TimeWindow window,
   const SendKeeper keeper(options.max_large_sends);
   const double span_ns = static_cast<double>(std::max<int64_t>(scan.span_ns(), 1));
 
-  for (size_t i = first; i <= last; ++i) {
+  bool cancelled = false;
+  auto visit = [&](size_t i, const Snapshot& s) -> bool {
     if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
-      return absl::CancelledError("the scan of the run was cancelled");
+      cancelled = true;
+      return false;
     }
-    absl::StatusOr<Snapshot> read = recording.SnapshotAt(i);
-    if (!read.ok()) {
-      scan.status = read.status();
-      break;
-    }
-    const Snapshot& s = *read;
     const int64_t now = s.time_ns;
     scan.last_ns = now;
     ++scan.sample_count;
@@ -318,7 +314,10 @@ absl::StatusOr<RunScan> ScanRun(const Recording& recording, TimeWindow window,
       }
     }
 
-  }
+    return true;
+  };
+  scan.status = recording.ForEachSample(first, last, visit);
+  if (cancelled) return absl::CancelledError("the scan of the run was cancelled");
   // A window that reaches the end of a recording cut short by damage ends
   // there for that reason.
   if (scan.status.ok() && last + 1 == count) {

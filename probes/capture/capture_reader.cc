@@ -310,6 +310,44 @@ absl::StatusOr<Snapshot> StreamRecording::SnapshotAt(size_t index) const {
   return *result;
 }
 
+absl::Status StreamRecording::ForEachSample(
+    size_t first, size_t last,
+    absl::FunctionRef<bool(size_t, const Snapshot&)> visit) const {
+  struct Step {
+    bool keyframe;
+    int64_t time_ns;
+    std::shared_ptr<const StoredChunk> chunk;
+  };
+  std::vector<Step> steps;
+  size_t start = 0;
+  StringTableView strings;
+  {
+    absl::MutexLock lock(&mu_);
+    if (samples_.empty() || first >= samples_.size()) return absl::OkStatus();
+    last = std::min(last, samples_.size() - 1);
+    start = samples_[first].keyframe_index;
+    steps.reserve(last - start + 1);
+    for (size_t i = start; i <= last; ++i) {
+      steps.push_back({samples_[i].keyframe, samples_[i].time_ns, samples_[i].chunk});
+    }
+    strings = strings_.View();
+  }
+  // One state, each chunk applied onto it in turn: no copies.
+  Snapshot state;
+  for (size_t k = 0; k < steps.size(); ++k) {
+    const Step& step = steps[k];
+    if (absl::Status s = ApplyChunk(*step.chunk, step.keyframe, strings, &state); !s.ok()) {
+      return s;
+    }
+    if (state.time_ns != step.time_ns) {
+      return DataLossAt(step.chunk->offset, "sample time disagrees with the end index");
+    }
+    const size_t index = start + k;
+    if (index >= first && !visit(index, state)) break;
+  }
+  return absl::OkStatus();
+}
+
 std::vector<Event> StreamRecording::EventsBetween(int64_t from_ns,
                                                   int64_t to_ns) const {
   if (from_ns >= to_ns) return {};

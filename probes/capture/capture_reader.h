@@ -86,6 +86,9 @@ class StreamRecording final : public Recording {
   int64_t sample_time_ns(size_t index) const override;
   SystemSample system_at(size_t index) const override;
   absl::StatusOr<Snapshot> SnapshotAt(size_t index) const override;
+  absl::Status ForEachSample(
+      size_t first, size_t last,
+      absl::FunctionRef<bool(size_t, const Snapshot&)> visit) const override;
   std::vector<Event> EventsBetween(int64_t from_ns,
                                    int64_t to_ns) const override;
   absl::Status status() const override;

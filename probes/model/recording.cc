@@ -62,6 +62,20 @@ SystemSample MemoryRecording::system_at(size_t index) const {
   return index < samples_.size() ? samples_[index].system : SystemSample{};
 }
 
+absl::Status Recording::ForEachSample(
+    size_t first, size_t last,
+    absl::FunctionRef<bool(size_t, const Snapshot&)> visit) const {
+  const size_t count = sample_count();
+  if (count == 0) return absl::OkStatus();
+  last = std::min(last, count - 1);
+  for (size_t i = first; i <= last; ++i) {
+    absl::StatusOr<Snapshot> s = SnapshotAt(i);
+    if (!s.ok()) return s.status();
+    if (!visit(i, *s)) break;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Snapshot> MemoryRecording::SnapshotAt(size_t index) const {
   absl::MutexLock lock(&mu_);
   if (index >= samples_.size()) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -45,6 +46,16 @@ class Recording {
   // The whole reading at sample `index`. Errors: OutOfRange for a bad index,
   // DataLoss when the stored data for it is damaged.
   virtual absl::StatusOr<Snapshot> SnapshotAt(size_t index) const = 0;
+
+  // Calls `visit(index, snapshot)` for samples first..last (last clamped to
+  // the last sample) in order, until it returns false. The snapshot lives
+  // only during the call. A pass over many samples should use this rather
+  // than SnapshotAt: a capture decodes each sample once, onto the one
+  // before, without copying it out. Errors: as SnapshotAt, for the first
+  // sample that cannot be read (the ones before it were visited).
+  virtual absl::Status ForEachSample(
+      size_t first, size_t last,
+      absl::FunctionRef<bool(size_t, const Snapshot&)> visit) const;
 
   // Events with from_ns <= time_ns < to_ns, in time order.
   virtual std::vector<Event> EventsBetween(int64_t from_ns,
