@@ -180,7 +180,8 @@ absl::StatusOr<RunScan> ScanRun(const Recording& recording, TimeWindow window,
   // Per callee: how often each current function was seen at those samples.
   absl::flat_hash_map<uint64_t, std::vector<std::pair<std::string, uint32_t>>> functions;
 
-  absl::flat_hash_map<uint64_t, size_t> where;
+  absl::flat_hash_map<uint64_t, size_t> where;  // pid -> index into scan.processes
+  std::vector<std::pair<uint64_t, size_t>> order, next_order;
   std::vector<SendsSeen> sends_seen;
   const SendKeeper keeper(options.max_large_sends);
   const double span_ns = static_cast<double>(std::max<int64_t>(scan.span_ns(), 1));
@@ -202,13 +203,28 @@ absl::StatusOr<RunScan> ScanRun(const Recording& recording, TimeWindow window,
         static_cast<double>(now - scan.first_ns) / span_ns * kScanSegments);
 
     size_t z = 0;  // walks s.zones (sorted by pid) beside s.processes
+    // The previous sample's (pid, track) pairs, walked beside this sample's
+    // processes (both in pid order): a process seen before is found without
+    // hashing, which is most of them in most samples.
+    size_t cursor = 0;
+    next_order.clear();
     for (const ProcessSample& p : s.processes) {
-      auto [it, inserted] = where.try_emplace(p.pid, scan.processes.size());
-      if (inserted) {
-        scan.processes.emplace_back();
-        sends_seen.emplace_back();
+      while (cursor < order.size() && order[cursor].first < p.pid) ++cursor;
+      bool inserted = false;
+      size_t track = 0;
+      if (cursor < order.size() && order[cursor].first == p.pid) {
+        track = order[cursor].second;
+      } else {
+        auto [it, added] = where.try_emplace(p.pid, scan.processes.size());
+        inserted = added;
+        track = it->second;
+        if (inserted) {
+          scan.processes.emplace_back();
+          sends_seen.emplace_back();
+        }
       }
-      ProcessTrack& t = scan.processes[it->second];
+      next_order.emplace_back(p.pid, track);
+      ProcessTrack& t = scan.processes[track];
       const uint64_t state = StateOf(p);
       if (inserted) {
         t.pid = p.pid;
@@ -223,7 +239,7 @@ absl::StatusOr<RunScan> ScanRun(const Recording& recording, TimeWindow window,
         // new in this sample sent it since its start.
         const uint64_t before = inserted ? state : t.state_trend.last;
         const CounterReading& since = inserted ? CounterReading{} : t.last;
-        keeper.Offer(t.large_sends, sends_seen[it->second],
+        keeper.Offer(t.large_sends, sends_seen[track],
                      {.time_ns = now,
                       .bytes = p.largest_send_bytes,
                       .to = p.largest_send_to,
@@ -232,13 +248,21 @@ absl::StatusOr<RunScan> ScanRun(const Recording& recording, TimeWindow window,
                       .interval_bytes = Sat(p.bytes_out, since.bytes_out)});
       }
       if (t.initial_call.empty()) t.initial_call = p.initial_call;
-      if (!p.name.empty() || t.name.empty() || !t.registered) {
+      // A registered name wins and follows renames; otherwise the name is
+      // made once (DisplayName allocates, and this runs for every sample).
+      if (!p.name.empty()) {
+        if (!t.registered || t.name != p.name) {
+          t.name = p.name;
+          t.registered = true;
+        }
+      } else if (!t.registered && !p.initial_call.empty()) {
+        if (t.name != p.initial_call) t.name = p.initial_call;
+      } else if (t.name.empty()) {
         t.name = DisplayName(p);
-        t.registered = !p.name.empty();
       }
       t.parent = p.parent;
       t.kind = p.kind;
-      t.current_function = p.current_function;
+      if (t.current_function != p.current_function) t.current_function = p.current_function;
       ++t.samples;
       t.last_ns = now;
       t.last = CountersOf(p, now);
@@ -268,6 +292,7 @@ absl::StatusOr<RunScan> ScanRun(const Recording& recording, TimeWindow window,
       }
       z = z_end;
     }
+    order.swap(next_order);
 
     for (const ProcessDetail& d : s.details) {
       auto it = where.find(d.pid);
