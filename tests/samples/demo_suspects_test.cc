@@ -49,6 +49,7 @@ class RecordedDemo {
     return r.ok() ? *r : SuspectReport{};
   }
   size_t samples() const { return recording_.sample_count(); }
+  const Recording& recording() const { return recording_; }
   bool ok() const { return workload_ != nullptr; }
 
  private:
@@ -135,6 +136,36 @@ TEST(DemoSuspectsTest, TheHealthyPoolHasNoSuspect) {
   SuspectReport r = demo.Suspects();
   EXPECT_TRUE(r.suspects.empty()) << Describe(r);
 }
+
+// A task's initial call is known when it is spawned: no sample may show a
+// task without it, not even the first one after its start.
+class TaskInitialCallTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(TaskInitialCallTest, EveryTaskSampleHasItsInitialCall) {
+  RecordedDemo demo("buffered-task", {"--mode", GetParam()});
+  ASSERT_TRUE(demo.ok());
+  size_t tasks_seen = 0;
+  size_t empty = 0;
+  size_t next = 0;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        const size_t n = demo.samples();
+        for (; next < n; ++next) {
+          absl::StatusOr<Snapshot> s = demo.recording().SnapshotAt(next);
+          if (!s.ok()) continue;
+          for (const ProcessSample& p : s->processes) {
+            if (p.kind != ProcessKind::kTask) continue;
+            ++tasks_seen;
+            if (p.initial_call.empty()) ++empty;
+          }
+        }
+        return tasks_seen >= 100;
+      },
+      absl::Seconds(120)));
+  EXPECT_EQ(empty, 0u) << "of " << tasks_seen << " task samples";
+}
+
+INSTANTIATE_TEST_SUITE_P(BothModes, TaskInitialCallTest, ::testing::Values("closure", "mfa"));
 
 }  // namespace
 }  // namespace overseer
