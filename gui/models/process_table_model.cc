@@ -8,6 +8,7 @@
 
 #include "gui/jobs/release.h"
 #include "probes/analysis/format.h"
+#include "probes/analysis/run_peaks.h"
 
 namespace overseer {
 namespace {
@@ -21,6 +22,14 @@ bool IsSupervisor(ProcessKind kind) {
 }
 
 const QColor kOutlierColor(255, 214, 214);
+
+const QString kNotReady = QStringLiteral("\u2026");
+
+// Shown as "2.0 MB at 41s" in tooltips.
+QString SeenAt(const std::string& value, int64_t time_ns) {
+  return QStringLiteral("%1, seen at %2")
+      .arg(QString::fromStdString(value), QString::fromStdString(FormatDuration(time_ns)));
+}
 
 }  // namespace
 
@@ -54,8 +63,12 @@ QVariant ProcessTableModel::Display(const ProcessRow& row, int column) const {
                                : row.reductions));
     case kMemory:
       return Q(FormatBytes(row.memory));
+    case kPeakMemory:
+      return row.has_run_peaks ? Q(FormatBytes(row.run_peak_memory)) : kNotReady;
     case kMsgq:
       return Q(FormatCount(row.msgq));
+    case kPeakMsgq:
+      return row.has_run_peaks ? Q(FormatCount(row.run_peak_msgq)) : kNotReady;
     case kCurrentFunction:
       return Q(row.current_function);
     case kHeldSpecBytes:
@@ -87,6 +100,12 @@ QVariant ProcessTableModel::data(const QModelIndex& index, int role) const {
                                                          : row.reductions);
         case kMemory: return QVariant::fromValue<qulonglong>(row.memory);
         case kMsgq: return QVariant::fromValue<qulonglong>(row.msgq);
+        case kPeakMemory:
+          return row.has_run_peaks ? QVariant::fromValue<qulonglong>(row.run_peak_memory)
+                                   : QVariant();
+        case kPeakMsgq:
+          return row.has_run_peaks ? QVariant::fromValue<qulonglong>(row.run_peak_msgq)
+                                   : QVariant();
         case kHeldSpecBytes:
           return QVariant::fromValue<qulonglong>(row.held_spec_bytes);
         case kGrowth: return row.memory_growth_per_s;
@@ -105,6 +124,16 @@ QVariant ProcessTableModel::data(const QModelIndex& index, int role) const {
         return QStringLiteral("Peak since the previous sample: ") +
                Q(FormatBytes(row.memory_peak));
       }
+      if (index.column() == kPeakMemory) {
+        return row.has_run_peaks
+                   ? SeenAt(FormatBytes(row.run_peak_memory), row.run_peak_memory_ns)
+                   : QStringLiteral("The run is still being scanned");
+      }
+      if (index.column() == kPeakMsgq) {
+        return row.has_run_peaks
+                   ? SeenAt(FormatCount(row.run_peak_msgq), row.run_peak_msgq_ns)
+                   : QStringLiteral("The run is still being scanned");
+      }
       return {};
     default:
       return {};
@@ -122,6 +151,11 @@ QVariant ProcessTableModel::headerData(int section, Qt::Orientation orientation,
     return QVariant::fromValue(descending ? Qt::DescendingOrder
                                           : Qt::AscendingOrder);
   }
+  if (role == Qt::ToolTipRole && (section == kPeakMemory || section == kPeakMsgq)) {
+    return QStringLiteral("Highest over the run analysed so far (all of a capture, "
+                          "what has arrived of a live run); the cell's tooltip says "
+                          "when it was seen");
+  }
   if (role == Qt::ToolTipRole && section == kReductions) {
     return reductions_mode_ == ReductionsMode::kDelta
                ? QStringLiteral("Reductions since the rate base sample")
@@ -129,8 +163,8 @@ QVariant ProcessTableModel::headerData(int section, Qt::Orientation orientation,
   }
   if (role != Qt::DisplayRole) return {};
   static const char* const kNames[kColumnCount] = {
-      "Pid", "Name or initial call", "Reductions", "Memory", "MsgQ",
-      "Current function", "Held spec bytes", "Memory growth"};
+      "Pid", "Name or initial call", "Reductions", "Memory", "Peak memory", "MsgQ",
+      "Peak MsgQ", "Current function", "Held spec bytes", "Memory growth"};
   return QString::fromLatin1(kNames[section]);
 }
 
@@ -143,7 +177,9 @@ std::optional<SortKey> ProcessTableModel::SortKeyOf(int column,
       return mode == ReductionsMode::kDelta ? SortKey::kReductionsDelta
                                             : SortKey::kReductions;
     case kMemory: return SortKey::kMemory;
+    case kPeakMemory: return SortKey::kPeakMemory;
     case kMsgq: return SortKey::kMsgq;
+    case kPeakMsgq: return SortKey::kPeakMsgq;
     case kCurrentFunction: return SortKey::kCurrentFunction;
     case kHeldSpecBytes: return SortKey::kHeldSpecBytes;
     case kGrowth: return SortKey::kGrowth;
@@ -186,15 +222,32 @@ void ProcessTableModel::SetReductionsMode(ReductionsMode mode) {
   }
 }
 
+void ProcessTableModel::SetRunScan(std::shared_ptr<const RunScan> scan) {
+  if (scan == scan_) return;
+  ReleaseInBackground(std::exchange(scan_, std::move(scan)));
+  Requery(latest_table_);
+}
+
 void ProcessTableModel::Requery(std::shared_ptr<const ProcessTable> table) {
   if (!table) return;
   bool was_busy = jobs_.busy();
   RowQuery query = query_;
+  std::shared_ptr<const RunScan> scan = scan_;
+  // The table on show already carries this scan's peaks: a new sort or
+  // filter reuses it instead of copying the rows again.
+  std::shared_ptr<const ProcessTable> peaked;
+  if (shown_.table && shown_.source == table && shown_.scan == scan) peaked = shown_.table;
   jobs_.Post(
-      [table, query]() -> Shown {
+      [table, scan, peaked, query]() -> Shown {
+        std::shared_ptr<const ProcessTable> rows = peaked ? peaked : table;
+        if (!peaked && scan) {
+          auto copy = std::make_shared<ProcessTable>(*table);
+          ApplyRunPeaks(*scan, *copy);
+          rows = std::move(copy);
+        }
         auto order = std::make_shared<const std::vector<uint32_t>>(
-            SelectRows(table->rows, query));
-        return Shown{table, std::move(order)};
+            SelectRows(rows->rows, query));
+        return Shown{rows, std::move(order), table, scan};
       },
       [this](Shown shown) {
         // A reset rather than a layout change: the rows themselves are new
@@ -204,6 +257,8 @@ void ProcessTableModel::Requery(std::shared_ptr<const ProcessTable> table) {
         endResetModel();
         ReleaseInBackground(std::move(old.table));
         ReleaseInBackground(std::move(old.order));
+        ReleaseInBackground(std::move(old.source));
+        ReleaseInBackground(std::move(old.scan));
         emit OrderApplied();
         if (!jobs_.busy()) emit BusyChanged(false);
       });

@@ -5,6 +5,11 @@
 // swaps table and order together, so a million rows never block the window
 // and the view never sees a half-sorted table.
 //
+// The Peak memory and Peak MsgQ columns show the run-wide peaks of a
+// RunScan (SetRunScan) applied to each table by ApplyRunPeaks in the same
+// background job, once per (table, scan) pair; until a scan is set they show
+// "\u2026".
+//
 // Sorting descends first for figures (headerData's InitialSortOrderRole), as
 // Observer does: the biggest process is the one a person looks for.
 //
@@ -29,6 +34,7 @@
 #include "gui/jobs/serial_jobs.h"
 #include "probes/analysis/process_table.h"
 #include "probes/analysis/row_query.h"
+#include "probes/analysis/run_scan.h"
 
 namespace overseer {
 
@@ -41,7 +47,9 @@ class ProcessTableModel final : public QAbstractTableModel {
     kName,
     kReductions,
     kMemory,
+    kPeakMemory,  // highest over the analysed run (RunScan)
     kMsgq,
+    kPeakMsgq,
     kCurrentFunction,
     kHeldSpecBytes,
     kGrowth,
@@ -70,6 +78,9 @@ class ProcessTableModel final : public QAbstractTableModel {
   // Keeps the rows whose name, pid or current function contain `filter`.
   void SetFilter(const QString& filter);
   void SetReductionsMode(ReductionsMode mode);
+  // The whole-run scan whose peaks fill the peak columns (null: not ready).
+  void SetRunScan(std::shared_ptr<const RunScan> scan);
+  bool has_run_scan() const { return scan_ != nullptr; }
 
   // The row shown for `pid`, if it is shown.
   std::optional<int> RowOfPid(uint64_t pid) const;
@@ -91,14 +102,18 @@ class ProcessTableModel final : public QAbstractTableModel {
 
  private:
   struct Shown {
-    std::shared_ptr<const ProcessTable> table;
+    std::shared_ptr<const ProcessTable> table;  // with the scan's peaks
     std::shared_ptr<const std::vector<uint32_t>> order;
+    // What `table` was made of: the instant's table and the scan applied.
+    std::shared_ptr<const ProcessTable> source;
+    std::shared_ptr<const RunScan> scan;
   };
   void Requery(std::shared_ptr<const ProcessTable> table);
   QVariant Display(const ProcessRow& row, int column) const;
 
   Shown shown_;
   std::shared_ptr<const ProcessTable> latest_table_;
+  std::shared_ptr<const RunScan> scan_;
   RowQuery query_;
   ReductionsMode reductions_mode_ = ReductionsMode::kDelta;
   SerialJobs<Shown> jobs_{this};

@@ -32,18 +32,19 @@ QString FileSession::label() const {
   return QStringLiteral("capture %1").arg(QFileInfo(path_).fileName());
 }
 
-QFuture<CaptureOpenResult> OpenCaptureAsync(const QString& path) {
-  std::string file = path.toStdString();
-  return QtConcurrent::run([file]() -> CaptureOpenResult {
+CaptureOpenResult OpenCapture(const QString& path) {
 #ifdef OVERSEER_HAVE_CAPTURE
-    absl::StatusOr<std::unique_ptr<Recording>> opened = OpenCaptureFile(file);
-    if (!opened.ok()) return opened.status();
-    return std::shared_ptr<Recording>(*std::move(opened));
+  absl::StatusOr<std::unique_ptr<Recording>> opened = OpenCaptureFile(path.toStdString());
+  if (!opened.ok()) return opened.status();
+  return std::shared_ptr<Recording>(*std::move(opened));
 #else
-    return absl::UnimplementedError(
-        "this build of overseer has no capture reader");
+  (void)path;
+  return absl::UnimplementedError("this build of overseer has no capture reader");
 #endif
-  });
+}
+
+QFuture<CaptureOpenResult> OpenCaptureAsync(const QString& path) {
+  return QtConcurrent::run([path]() -> CaptureOpenResult { return OpenCapture(path); });
 }
 
 QString DescribeOpenError(const QString& path, const absl::Status& status) {

@@ -57,6 +57,8 @@ using CaptureOpenResult = absl::StatusOr<std::shared_ptr<Recording>>;
 // format), or Unimplemented when this build has no capture reader.
 // Thread-safe.
 QFuture<CaptureOpenResult> OpenCaptureAsync(const QString& path);
+// The same, on the calling thread (for a job that opens several files).
+CaptureOpenResult OpenCapture(const QString& path);
 
 // One line for people from an open error: "Cannot open leak.ovsc: ...".
 QString DescribeOpenError(const QString& path, const absl::Status& status);

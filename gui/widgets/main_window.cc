@@ -13,6 +13,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <chrono>
@@ -30,11 +31,13 @@
 #endif
 #include "gui/session/session.h"
 #include "gui/widgets/applications_view.h"
+#include "gui/widgets/compare_view.h"
 #include "gui/widgets/load_charts_view.h"
 #include "gui/widgets/log_view.h"
 #include "gui/widgets/process_window.h"
 #include "gui/widgets/processes_view.h"
 #include "gui/widgets/profile_view.h"
+#include "gui/widgets/suspects_view.h"
 #include "gui/widgets/system_view.h"
 #include "gui/widgets/timeline_bar.h"
 
@@ -44,6 +47,10 @@ namespace {
 QString Q(absl::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
 constexpr size_t kChartPoints = 600;
+
+// A live run is analysed again at most this often (each analysis scans the
+// whole recording so far).
+constexpr int kLiveAnalysisIntervalMs = 3000;
 
 }  // namespace
 
@@ -68,12 +75,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   processes_ = new ProcessesView(tabs_);
   profile_ = new ProfileView(tabs_);
   log_ = new LogView(tabs_);
+  suspects_ = new SuspectsView(tabs_);
+  compare_ = new CompareView(tabs_);
+  compare_->hide();  // a tab once OpenCompare is called
   tabs_->addTab(system_, QStringLiteral("&System"));
   tabs_->addTab(load_charts_, QStringLiteral("&Load charts"));
   tabs_->addTab(applications_, QStringLiteral("&Applications"));
   tabs_->addTab(processes_, QStringLiteral("&Processes"));
   tabs_->addTab(profile_, QStringLiteral("Pro&file"));
   tabs_->addTab(log_, QStringLiteral("Log and &events"));
+  tabs_->addTab(suspects_, QStringLiteral("S&uspects"));
   layout->addWidget(tabs_, 1);
   timeline_bar_ = new TimelineBar(&timeline_, central);
   layout->addWidget(timeline_bar_);
@@ -94,6 +105,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(applications_, &ApplicationsView::OpenProcess, this, &MainWindow::OpenProcess);
   connect(processes_, &ProcessesView::SelectedPidChanged, profile_, &ProfileView::OfferPid);
   connect(log_, &LogView::JumpTo, this, &MainWindow::JumpToTime);
+  connect(suspects_, &SuspectsView::FindingChosen, this, &MainWindow::OnFindingChosen);
+  connect(suspects_, &SuspectsView::OpenProcess, this, &MainWindow::OpenProcess);
+  analysis_timer_ = new QTimer(this);
+  analysis_timer_->setSingleShot(true);
+  analysis_timer_->setInterval(kLiveAnalysisIntervalMs);
+  connect(analysis_timer_, &QTimer::timeout, this, [this] {
+    if (analyzer_ && session_) analyzer_->Request(session_->recording().sample_count());
+  });
   BuildMenus();
 
   QSettings settings;
@@ -107,6 +126,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 MainWindow::~MainWindow() {
   // Jobs read the session's recording: they end before it goes.
   loader_.reset();
+  analyzer_.reset();  // cancels its scan and waits for it
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -144,6 +164,10 @@ void MainWindow::SetSession(std::unique_ptr<Session> session) {
   windows_.clear();
   overview_jobs_.Invalidate();
   loader_.reset();  // waits for its job, which reads the old recording
+  analyzer_.reset();  // cancels and waits for its scan of the old recording
+  analysis_timer_->stop();
+  suspects_->Clear();
+  processes_->model()->SetRunScan(nullptr);
   ReleaseInBackground(std::move(instant_));
   session_ = std::move(session);
   HideMessage();
@@ -162,6 +186,14 @@ void MainWindow::SetSession(std::unique_ptr<Session> session) {
           });
   connect(loader_.get(), &InstantLoader::BusyChanged, this,
           [this](bool busy) { SetBusy(QStringLiteral("Reading sample\u2026"), busy); });
+  analyzer_ = std::make_unique<RunAnalyzer>(&session_->recording());
+  connect(analyzer_.get(), &RunAnalyzer::Analyzed, this, &MainWindow::OnAnalyzed);
+  connect(analyzer_.get(), &RunAnalyzer::AnalysisFailed, suspects_,
+          &SuspectsView::SetFailure);
+  connect(analyzer_.get(), &RunAnalyzer::BusyChanged, this, [this](bool busy) {
+    suspects_->SetAnalysing(busy);
+    SetBusy(QStringLiteral("Scanning the run\u2026"), busy);
+  });
   connect(session_.get(), &Session::SamplesAdded, this, &MainWindow::OnSamplesAdded);
   connect(session_.get(), &Session::Failed, this, [this](const QString& text) {
     ShowMessage(text + QStringLiteral(" \u2014 what was read stays on show."));
@@ -193,6 +225,7 @@ void MainWindow::OnSamplesAdded(size_t count) {
   if (session_ && session_->paused()) return;
   timeline_.SetSampleCount(count);
   RefreshOverview();
+  ScheduleAnalysis();
   if (session_ && session_->is_live()) {
     for (const QPointer<ProcessWindow>& w : windows_) {
       if (w) w->RefreshHistory();
@@ -215,6 +248,33 @@ void MainWindow::RefreshOverview() {
         return out;
       },
       [this](std::shared_ptr<const Overview> overview) { ApplyOverview(*overview); });
+}
+
+void MainWindow::ScheduleAnalysis() {
+  if (!session_ || !analyzer_) return;
+  size_t count = session_->recording().sample_count();
+  if (count == 0 || count == analyzer_->requested_count()) return;
+  // A recorded run is scanned once; a live one at once the first time, then
+  // at most every few seconds (the analyzer never runs two scans at once).
+  if (!session_->is_live() || analyzer_->requested_count() == 0) {
+    analyzer_->Request(count);
+  } else if (!analysis_timer_->isActive()) {
+    analysis_timer_->start();
+  }
+}
+
+void MainWindow::OnAnalyzed(std::shared_ptr<const RunAnalysis> analysis) {
+  processes_->model()->SetRunScan(analysis->scan);
+  suspects_->SetAnalysis(analysis);
+  emit AnalysisShown(analysis->sample_count);
+}
+
+void MainWindow::OnFindingChosen(uint64_t pid, int64_t at_ns) {
+  JumpToTime(at_ns);
+  if (pid == 0) return;
+  processes_->SelectPid(pid);
+  applications_->SelectPid(pid);
+  profile_->OfferPid(pid);
 }
 
 void MainWindow::ApplyOverview(const Overview& overview) {
@@ -295,9 +355,12 @@ void MainWindow::WaitForIdle() {
   // Each stage may start the next (a load starts a sort): loop until quiet.
   for (int round = 0; round < 20; ++round) {
     bool busy = overview_jobs_.busy() || (loader_ && loader_->busy()) ||
-                processes_->model()->busy();
+                processes_->model()->busy() || (analyzer_ && analyzer_->busy()) ||
+                compare_jobs_.busy();
     if (!busy) break;
     overview_jobs_.WaitForIdle();
+    compare_jobs_.WaitForIdle();
+    if (analyzer_) analyzer_->WaitForIdle();
     if (loader_) loader_->WaitForIdle();
     processes_->model()->WaitForIdle();
     profile_->WaitForIdle();

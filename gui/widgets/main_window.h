@@ -1,5 +1,6 @@
 // MainWindow: the Observer-style window. Tabs for System, Load charts,
-// Applications, Processes, Profile and Log and events over one Session, the
+// Applications, Processes, Profile, Log and events and Suspects over one
+// Session (and Compare once two captures were compared), the
 // timeline bar under all of them, menus and shortcuts for the common actions,
 // and a message bar that says what went wrong (a bad file, a lost
 // connection) while what was shown stays. All reading and computing happens
@@ -22,9 +23,11 @@
 #include <string>
 #include <vector>
 
+#include "gui/jobs/run_analyzer.h"
 #include "gui/jobs/serial_jobs.h"
 #include "gui/models/instant.h"
 #include "gui/models/timeline.h"
+#include "probes/analysis/compare.h"
 #include "probes/analysis/history.h"
 #include "probes/analysis/summary.h"
 
@@ -32,17 +35,21 @@ class QAction;
 class QLabel;
 class QProgressBar;
 class QTabWidget;
+class QTimer;
 
 namespace overseer {
 
 class ApplicationsView;
+class CompareView;
 class InstantLoader;
 class LoadChartsView;
 class LogView;
 class ProcessWindow;
 class ProcessesView;
 class ProfileView;
+class RunAnalyzer;
 class Session;
+class SuspectsView;
 class SystemView;
 class TimelineBar;
 
@@ -50,7 +57,17 @@ class MainWindow final : public QMainWindow {
   Q_OBJECT
 
  public:
-  enum Tab { kSystem = 0, kLoadCharts, kApplications, kProcesses, kProfile, kLog };
+  // kCompare exists once OpenCompare was called.
+  enum Tab {
+    kSystem = 0,
+    kLoadCharts,
+    kApplications,
+    kProcesses,
+    kProfile,
+    kLog,
+    kSuspects,
+    kCompare
+  };
 
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
@@ -71,6 +88,10 @@ class MainWindow final : public QMainWindow {
   ProcessWindow* OpenProcess(uint64_t pid);
   // Moves the timeline to the sample at or before `time_ns`.
   void JumpToTime(int64_t time_ns);
+  // Reads the captures at `path_a` and `path_b` and compares them, in the
+  // background, in the Compare tab (added and shown); CompareFinished
+  // follows. A file that cannot be read gives a message and no comparison.
+  void OpenCompare(const QString& path_a, const QString& path_b);
 
   Session* session() const { return session_.get(); }
   Timeline* timeline() { return &timeline_; }
@@ -81,6 +102,10 @@ class MainWindow final : public QMainWindow {
   ProcessesView* processes_view() const { return processes_; }
   ProfileView* profile_view() const { return profile_; }
   LogView* log_view() const { return log_; }
+  SuspectsView* suspects_view() const { return suspects_; }
+  CompareView* compare_view() const { return compare_; }
+  // The whole-run analysis of the session (null without one).
+  RunAnalyzer* analyzer() const { return analyzer_.get(); }
   TimelineBar* timeline_bar() const { return timeline_bar_; }
   const std::shared_ptr<const Instant>& instant() const { return instant_; }
   // The message bar's text; empty when hidden.
@@ -94,6 +119,10 @@ class MainWindow final : public QMainWindow {
   // OpenFile finished (successfully or not).
   void FileOpenFinished(bool ok);
   void AttachFinished(bool ok);
+  // A run analysis (suspects, peaks) of `sample_count` samples is on show.
+  void AnalysisShown(size_t sample_count);
+  // OpenCompare finished (successfully or not).
+  void CompareFinished(bool ok);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -106,8 +135,17 @@ class MainWindow final : public QMainWindow {
     int64_t events_end_ns = 0;
   };
 
+  struct CompareOutcome {
+    std::shared_ptr<const Comparison> comparison;
+    QString error;
+  };
+
   void BuildMenus();
   void ChooseAttach();
+  void ChooseCompare();
+  void ScheduleAnalysis();
+  void OnAnalyzed(std::shared_ptr<const RunAnalysis> analysis);
+  void OnFindingChosen(uint64_t pid, int64_t at_ns);
   void ShowMessage(const QString& text);
   void HideMessage();
   void OnSamplesAdded(size_t count);
@@ -120,12 +158,15 @@ class MainWindow final : public QMainWindow {
 
   std::unique_ptr<Session> session_;
   std::unique_ptr<InstantLoader> loader_;
+  std::unique_ptr<RunAnalyzer> analyzer_;
+  QTimer* analysis_timer_ = nullptr;
   std::shared_ptr<const Instant> instant_;
   RunSummary run_;
   Timeline timeline_;
   int64_t events_end_ns_ = INT64_MIN;
   std::vector<QPointer<ProcessWindow>> windows_;
   SerialJobs<std::shared_ptr<const Overview>> overview_jobs_{this};
+  SerialJobs<std::shared_ptr<const CompareOutcome>> compare_jobs_{this};
 
   QTabWidget* tabs_ = nullptr;
   SystemView* system_ = nullptr;
@@ -134,6 +175,8 @@ class MainWindow final : public QMainWindow {
   ProcessesView* processes_ = nullptr;
   ProfileView* profile_ = nullptr;
   LogView* log_ = nullptr;
+  SuspectsView* suspects_ = nullptr;
+  CompareView* compare_ = nullptr;
   TimelineBar* timeline_bar_ = nullptr;
   QLabel* message_ = nullptr;
   QProgressBar* progress_ = nullptr;

@@ -17,7 +17,9 @@
 #include "absl/strings/string_view.h"
 #include "gui/session/file_session.h"
 #include "gui/widgets/main_window.h"
+#include "gui/widgets/compare_view.h"
 #include "gui/widgets/processes_view.h"
+#include "probes/analysis/compare.h"
 #ifdef OVERSEER_HAVE_DEMOS
 #include "gui/session/demo_session.h"
 #endif
@@ -46,6 +48,11 @@ void MainWindow::BuildMenus() {
     settings.setValue(QStringLiteral("file/last_dir"), QFileInfo(path).absolutePath());
     OpenFile(path);
   });
+  QAction* compare = file->addAction(QStringLiteral("&Compare two captures\u2026"));
+  compare->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+C")));
+  compare->setToolTip(QStringLiteral("Two runs side by side: a leaky one and its fix, "
+                                     "before and after a change"));
+  connect(compare, &QAction::triggered, this, &MainWindow::ChooseCompare);
   QAction* attach = file->addAction(QStringLiteral("&Attach to a running program\u2026"));
   attach->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+A")));
 #ifdef OVERSEER_HAVE_ATTACH
@@ -135,6 +142,72 @@ void MainWindow::OpenFile(const QString& path) {
     SetSession(std::make_unique<FileSession>(path, *std::move(result)));
     emit FileOpenFinished(true);
   });
+}
+
+void MainWindow::ChooseCompare() {
+  QSettings settings;
+  QString dir = settings.value(QStringLiteral("file/last_dir")).toString();
+  const QString filter = QStringLiteral("Overseer captures (*.ovc *.ovsc);;All files (*)");
+  QString a = QFileDialog::getOpenFileName(
+      this, QStringLiteral("Compare: run A (before, or the leaky one)"), dir, filter);
+  if (a.isEmpty()) return;
+  QString b = QFileDialog::getOpenFileName(
+      this, QStringLiteral("Compare: run B (after, or the fix)"), QFileInfo(a).absolutePath(),
+      filter);
+  if (b.isEmpty()) return;
+  settings.setValue(QStringLiteral("file/last_dir"), QFileInfo(b).absolutePath());
+  OpenCompare(a, b);
+}
+
+void MainWindow::OpenCompare(const QString& path_a, const QString& path_b) {
+  if (tabs_->indexOf(compare_) < 0) tabs_->insertTab(kCompare, compare_, QStringLiteral("C&ompare"));
+  tabs_->setCurrentWidget(compare_);
+  QString name_a = QFileInfo(path_a).fileName();
+  QString name_b = QFileInfo(path_b).fileName();
+  compare_->SetStatus(QStringLiteral("Reading and scanning %1 and %2\u2026").arg(name_a, name_b));
+  SetBusy(QStringLiteral("Comparing %1 and %2\u2026").arg(name_a, name_b), true);
+  compare_jobs_.Post(
+      [path_a, path_b]() -> std::shared_ptr<const CompareOutcome> {
+        auto out = std::make_shared<CompareOutcome>();
+        CaptureOpenResult a = OpenCapture(path_a);
+        if (!a.ok()) {
+          out->error = DescribeOpenError(path_a, a.status());
+          return out;
+        }
+        CaptureOpenResult b = OpenCapture(path_b);
+        if (!b.ok()) {
+          out->error = DescribeOpenError(path_b, b.status());
+          return out;
+        }
+        if ((*a)->sample_count() == 0 || (*b)->sample_count() == 0) {
+          out->error = QStringLiteral("Cannot compare %1 and %2: %3 holds no sample")
+                           .arg(QFileInfo(path_a).fileName(), QFileInfo(path_b).fileName(),
+                                QFileInfo((*a)->sample_count() == 0 ? path_a : path_b)
+                                    .fileName());
+          return out;
+        }
+        absl::StatusOr<Comparison> c = CompareRecordings(**a, **b);
+        if (!c.ok()) {
+          out->error = QStringLiteral("Cannot compare %1 and %2: %3")
+                           .arg(QFileInfo(path_a).fileName(), QFileInfo(path_b).fileName(),
+                                Q(c.status().message()));
+          return out;
+        }
+        out->comparison = std::make_shared<const Comparison>(*std::move(c));
+        return out;
+      },
+      [this, name_a, name_b](std::shared_ptr<const CompareOutcome> outcome) {
+        SetBusy({}, false);
+        if (!outcome->comparison) {
+          ShowMessage(outcome->error);
+          compare_->SetComparison(nullptr, {}, {});
+          compare_->SetStatus(outcome->error);
+          emit CompareFinished(false);
+          return;
+        }
+        compare_->SetComparison(outcome->comparison, name_a, name_b);
+        emit CompareFinished(true);
+      });
 }
 
 void MainWindow::ChooseAttach() {

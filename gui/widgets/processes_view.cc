@@ -47,7 +47,9 @@ ProcessesView::ProcessesView(QWidget* parent) : QWidget(parent) {
   view_->setColumnWidth(ProcessTableModel::kName, 330);
   view_->setColumnWidth(ProcessTableModel::kReductions, 100);
   view_->setColumnWidth(ProcessTableModel::kMemory, 90);
+  view_->setColumnWidth(ProcessTableModel::kPeakMemory, 100);
   view_->setColumnWidth(ProcessTableModel::kMsgq, 70);
+  view_->setColumnWidth(ProcessTableModel::kPeakMsgq, 80);
   view_->setColumnWidth(ProcessTableModel::kCurrentFunction, 230);
   view_->setColumnWidth(ProcessTableModel::kHeldSpecBytes, 120);
   layout->addWidget(view_, 1);

@@ -3,7 +3,9 @@
 // heights lays out nothing per row, where a QTreeView walks every row), sortable by any column (figures
 // descending first), a filter box (name, pid, current function), outliers
 // highlighted with their reason in a tooltip, and a status line with the
-// counts. Sorting and filtering run in ProcessTableModel's background jobs;
+// counts. Peak memory and Peak MsgQ beside the instant's values are the
+// run-wide peaks of the main window's RunScan (model()->SetRunScan); "\u2026"
+// until the scan is ready. Sorting and filtering run in ProcessTableModel's background jobs;
 // the selection follows its pid across reorders and timeline moves.
 //
 // Thread contract: GUI thread only.

@@ -6,7 +6,9 @@
 #include <QTabWidget>
 
 #include "gui/widgets/main_window.h"
+#include "gui/widgets/compare_view.h"
 #include "gui/widgets/process_window.h"
+#include "gui/widgets/suspects_view.h"
 
 namespace overseer {
 namespace {
@@ -41,16 +43,33 @@ QStringList SaveScreenshots(MainWindow& window, const QString& dir,
     QString path = QDir(dir).filePath(QString::fromLatin1(kTabFiles[i]) + ".png");
     if (!Save(&window, path, &written, error)) return written;
   }
-  if (open_pid == 0) return written;
-  ProcessWindow* process = window.OpenProcess(open_pid);
-  if (process == nullptr) return written;
-  process->WaitForIdle();
-  static const char* const kPageFiles[] = {"process-info", "process-messages",
-                                           "process-specs", "process-history"};
-  for (int i = 0; i < process->tabs()->count() && i < 4; ++i) {
-    process->tabs()->setCurrentIndex(i);
-    QString path = QDir(dir).filePath(QString::fromLatin1(kPageFiles[i]) + ".png");
-    if (!Save(process, path, &written, error)) return written;
+  if (open_pid != 0) {
+    if (ProcessWindow* process = window.OpenProcess(open_pid)) {
+      process->WaitForIdle();
+      static const char* const kPageFiles[] = {"process-info", "process-messages",
+                                               "process-specs", "process-history"};
+      for (int i = 0; i < process->tabs()->count() && i < 4; ++i) {
+        process->tabs()->setCurrentIndex(i);
+        QString path = QDir(dir).filePath(QString::fromLatin1(kPageFiles[i]) + ".png");
+        if (!Save(process, path, &written, error)) return written;
+      }
+      process->close();
+    }
+  }
+  // Last, as choosing a finding moves the timeline.
+  tabs->setCurrentWidget(window.suspects_view());
+  window.WaitForIdle();
+  if (window.suspects_view()->selected_row() < 0) window.suspects_view()->SelectRow(0);
+  window.WaitForIdle();
+  if (!Save(&window, QDir(dir).filePath(QStringLiteral("suspects.png")), &written, error)) {
+    return written;
+  }
+  if (tabs->indexOf(window.compare_view()) >= 0) {
+    tabs->setCurrentWidget(window.compare_view());
+    window.WaitForIdle();
+    if (!Save(&window, QDir(dir).filePath(QStringLiteral("compare.png")), &written, error)) {
+      return written;
+    }
   }
   return written;
 }

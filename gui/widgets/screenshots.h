@@ -22,8 +22,10 @@ class MainWindow;
 // Saves one PNG per tab ("system.png", "load-charts.png", "applications.png",
 // "processes.png", "profile.png", "log.png") and, when `open_pid` is not 0,
 // the pages of that process's window ("process-info.png",
-// "process-messages.png", "process-specs.png", "process-history.png") into
-// `dir`, which is created. Returns the files written; errors leave the list
+// "process-messages.png", "process-specs.png", "process-history.png"), then
+// the Suspects tab ("suspects.png", with its first finding chosen, which
+// moves the timeline there) and the Compare tab when one is open
+// ("compare.png") into `dir`, which is created. Returns the files written; errors leave the list
 // shorter and name the file in `error`.
 QStringList SaveScreenshots(MainWindow& window, const QString& dir,
                             uint64_t open_pid, QString* error);

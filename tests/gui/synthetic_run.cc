@@ -20,7 +20,7 @@ constexpr uint64_t kCoinSup = 7;
 constexpr uint64_t kCoinTaskSup = 8;
 constexpr uint64_t kCoinFetcher = 9;
 constexpr uint64_t kPool = 10;
-constexpr uint64_t kFirstWorker = 11;
+constexpr uint64_t kFirstWorker = kSpikePid;
 constexpr uint64_t kFirstTask = 1000;
 constexpr size_t kConcurrency = 4;
 constexpr size_t kTaskLifeSamples = 3;
@@ -123,6 +123,10 @@ void ShapeLeak(Snapshot& s, size_t t) {
         p.messages_out = t * 4;
         p.bytes_out = t * 4 * Backlog(t);
         p.send_ns = t * 4 * Backlog(t) / 2;
+        if (t > 0) {
+          p.largest_send_bytes = Backlog(t);
+          p.largest_send_to = kTaskSup;
+        }
         p.links = {kItSup};
         p.monitors = TasksAt(t);
         break;
@@ -242,6 +246,19 @@ Snapshot LeakSnapshot(size_t t, const LeakRunOptions& options) {
   Snapshot s;
   s.time_ns = static_cast<int64_t>(t) * options.interval_ns;
   AddFixedProcesses(s, t, options.pool_workers);
+  if (options.spike_at > 0 && t == options.spike_at) {
+    for (ProcessSample& p : s.processes) {
+      if (p.pid == kSpikePid) SetMemory(p, kSpikeBytes);
+    }
+  }
+  if (!options.leak) {
+    for (ProcessSample& p : s.processes) {
+      if (p.memory.value == 0) SetMemory(p, 7'000 + Noise(p.pid, 3) % 9'000);
+      p.reductions = (t + 1) * (300 + Noise(p.pid, 5) % 500);
+    }
+    FillSystem(s, t);
+    return s;
+  }
   ShapeLeak(s, t);
   AddTasks(s, t);
   std::sort(s.processes.begin(), s.processes.end(),
@@ -281,7 +298,8 @@ void AddLeakEvents(MemoryRecording& r, const LeakRunOptions& o) {
 
 std::shared_ptr<MemoryRecording> MakeLeakRun(const LeakRunOptions& options) {
   CaptureInfo info;
-  info.program = "overseer-demo buffered-task --mode closure (synthetic)";
+  info.program = options.leak ? "overseer-demo buffered-task --mode closure (synthetic)"
+                              : "overseer-demo buffered-task, healthy (synthetic)";
   info.source = "in-process";
   info.start_unix_ns = 1'790'000'000'000'000'000;
   info.interval_ns = options.interval_ns;
@@ -291,7 +309,7 @@ std::shared_ptr<MemoryRecording> MakeLeakRun(const LeakRunOptions& options) {
   for (size_t t = 0; t < options.samples; ++t) {
     recording->Append(LeakSnapshot(t, options));
   }
-  AddLeakEvents(*recording, options);
+  if (options.leak) AddLeakEvents(*recording, options);
   return recording;
 }
 

@@ -4,7 +4,9 @@
 // Indexer.InternalTransaction.Supervisor, the TaskSupervisor's memory grows
 // to tens of megabytes (closure-carrying start requests in its mailbox) and
 // the Fetcher's MsgQ grows to about 1,800, among some fifty small processes,
-// with call timeouts from the catchup process. It is synthetic: the figures
+// with call timeouts from the catchup process. The fetcher's largest message
+// of each interval (largest_send_bytes) is the closure carrying its whole
+// backlog, sent to the task supervisor: its state copied into messages. It is synthetic: the figures
 // have the shape of the real demo, not its measured values.
 //
 // Tests find processes by name (RunUnderTest), never by pid, so the source
@@ -36,7 +38,17 @@ struct LeakRunOptions {
   size_t samples = 60;
   size_t pool_workers = 40;
   int64_t interval_ns = 1'000'000'000;
+  // false: the same node without the leak (no growing backlog, no closures,
+  // no timeouts, no tasks), a run without suspects.
+  bool leak = true;
+  // > 0: the first pool worker holds kSpikeBytes in that sample only (a
+  // spike no other sample's current value shows).
+  size_t spike_at = 0;
 };
+
+inline constexpr uint64_t kSpikeBytes = 80'000'000;
+// The pid of the pool worker that spikes.
+inline constexpr uint64_t kSpikePid = 11;
 
 // The leak-shaped run, whole in memory. Deterministic.
 std::shared_ptr<MemoryRecording> MakeLeakRun(const LeakRunOptions& options = {});
