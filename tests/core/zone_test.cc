@@ -3,6 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "core/clock.h"
 #include "core/gen_server.h"
 #include "core/runtime.h"
 #include "gtest/gtest.h"
@@ -30,7 +33,10 @@ struct Ask {
   Pid to;
 };
 struct Question {};
-struct SlowQuestion {};
+// Answered only once `gate` opens, so the test decides how long it takes.
+struct SlowQuestion {
+  absl::Notification* gate = nullptr;
+};
 
 // Parses in zones, forwards, and asks (a zone around an awaited call).
 class Worker : public GenServer<int> {
@@ -51,9 +57,9 @@ class Worker : public GenServer<int> {
     }
   }
   Co HandleCall(int&, Message& m, From from) override {
-    if (m.Is<SlowQuestion>()) {
+    if (const SlowQuestion* q = m.As<SlowQuestion>()) {
       OVERSEER_ZONE("slow answer");
-      absl::SleepFor(absl::Milliseconds(50));
+      q->gate->WaitForNotification();
     }
     Reply(from, 1);
     return {};
@@ -62,6 +68,7 @@ class Worker : public GenServer<int> {
 
 struct AskSlowly {
   Pid to;
+  absl::Notification* gate = nullptr;
 };
 
 // Waits on a slow callee inside a zone.
@@ -70,7 +77,7 @@ class Waiter : public GenServer<int> {
   Co HandleCast(int&, Message& m) override {
     if (const AskSlowly* a = m.As<AskSlowly>()) {
       OVERSEER_ZONE("waiting on a slow call");
-      (void)co_await Call(a->to, SlowQuestion{}, kPatience);
+      (void)co_await Call(a->to, SlowQuestion{a->gate}, kPatience);
     }
   }
 };
@@ -147,10 +154,26 @@ TEST_F(ZoneTest, AZoneAroundAnAwaitedCallIsCountedOnceAndDisturbsNoOther) {
 }
 
 TEST_F(ZoneTest, TheTimeAProcessWaitsInACallIsNotItsZonesTime) {
-  // As eprof: the caller waited for the callee's 50 ms, but did not run.
+  // As eprof: the caller waits for the callee's answer but does not run.
+  // The test holds the caller suspended (the callee inside its zone, the
+  // caller inside a call) for a span it measures; the caller's zone, which
+  // encloses that span, must count less than the span itself: only the
+  // caller's own running before and after the wait, microseconds. (Were the
+  // wait counted, the zone would hold the whole span and more.)
+  absl::Notification gate;
   Pid callee = *rt_.Spawn<Worker>({});
   Pid caller = *rt_.Spawn<Waiter>({});
-  rt_.Cast(caller, AskSlowly{callee});
+  rt_.Cast(caller, AskSlowly{callee, &gate});
+  ASSERT_TRUE(testing::Eventually([&] {
+    std::optional<ProcessInfo> c = rt_.Info(caller);
+    std::optional<ProcessInfo> a = rt_.Info(callee);
+    return c && a && c->status == ProcessStatus::kSuspended &&
+           a->status == ProcessStatus::kRunning;
+  }));
+  const int64_t held_from = MonotonicNowNs();
+  absl::SleepFor(absl::Milliseconds(200));
+  const int64_t held_ns = MonotonicNowNs() - held_from;
+  gate.Notify();
   std::optional<ProcessInfo> waiter = Settled(rt_, caller);
   std::optional<ProcessInfo> answerer = Settled(rt_, callee);
   const ProcessInfo::Zone* waited = FindZone(*waiter, "waiting on a slow call");
@@ -158,7 +181,8 @@ TEST_F(ZoneTest, TheTimeAProcessWaitsInACallIsNotItsZonesTime) {
   ASSERT_NE(waited, nullptr);
   ASSERT_NE(answered, nullptr);
   EXPECT_EQ(waited->calls, 1u);
-  EXPECT_LT(waited->total_ns * 10, answered->total_ns);
+  EXPECT_GE(answered->total_ns, held_ns);  // the callee ran (blocked) through it
+  EXPECT_LT(waited->total_ns, held_ns);    // the caller did not
 }
 
 TEST_F(ZoneTest, AProcessKilledInsideAZoneLeavesTheThreadsZonesIntact) {
