@@ -29,7 +29,9 @@ QString FormatRatioCell(double a, double b) {
   if (!r) return QStringLiteral("new");
   if (a == 0 && b == 0) return QStringLiteral("=");
   char buf[32];
-  std::snprintf(buf, sizeof buf, *r >= 10 ? "%.0fx" : "%.2fx", *r);
+  // Two significant digits for small ratios: a fix that keeps 1/5,000 of
+  // the memory reads "0.00019x", not "0.00x".
+  std::snprintf(buf, sizeof buf, *r >= 10 ? "%.0fx" : (*r >= 0.01 ? "%.2fx" : "%.2gx"), *r);
   return QString::fromLatin1(buf);
 }
 
@@ -75,7 +77,10 @@ QVariant SuspectModel::data(const QModelIndex& index, int role) const {
       if (index.column() == kExplanation || index.column() == kKind) {
         QString tip = Q(s.explanation);
         if (s.other_pid != 0) {
-          tip += QStringLiteral("\nWith: %1 %2").arg(Q(s.other_name), Q(FormatPid(s.other_pid)));
+          QString other = Q(s.other_name);
+          QString pid = Q(FormatPid(s.other_pid));
+          if (!other.contains(pid)) other = QStringLiteral("%1 %2").arg(other, pid);
+          tip += QStringLiteral("\nWith: ") + other;
         }
         return tip;
       }

@@ -125,12 +125,12 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   StyleTable(view_);
   view_->horizontalHeader()->setStretchLastSection(true);
   view_->setSortingEnabled(true);
-  view_->setColumnWidth(ComparedProcessModel::kKey, 330);
+  view_->setColumnWidth(ComparedProcessModel::kKey, 290);
   for (int c = ComparedProcessModel::kCountA; c < ComparedProcessModel::kColumnCount; ++c) {
-    view_->setColumnWidth(c, 92);
+    view_->setColumnWidth(c, 98);
   }
-  view_->setColumnWidth(ComparedProcessModel::kCountA, 66);
-  view_->setColumnWidth(ComparedProcessModel::kCountB, 66);
+  view_->setColumnWidth(ComparedProcessModel::kCountA, 62);
+  view_->setColumnWidth(ComparedProcessModel::kCountB, 62);
   // The comparison's own order (largest peak of either run first) until a
   // header is clicked.
   view_->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
@@ -187,8 +187,13 @@ void CompareView::SetComparison(std::shared_ptr<const Comparison> comparison,
       d(fa.call_timeouts), d(fb.call_timeouts));
   row(kMaxProcesses, Q(FormatCount(fa.max_processes)), Q(FormatCount(fb.max_processes)),
       d(fa.max_processes), d(fb.max_processes));
-  profile_a_label_->setText(QStringLiteral("Profile of A (%1)").arg(a));
-  profile_b_label_->setText(QStringLiteral("Profile of B (%1)").arg(b));
+  auto title = [](const QString& run, const QString& name, const Profile& p) {
+    return p.rows.empty()
+               ? QStringLiteral("Profile of %1 (%2): no timed zones").arg(run, name)
+               : QStringLiteral("Profile of %1 (%2)").arg(run, name);
+  };
+  profile_a_label_->setText(title(QStringLiteral("A"), a, fa.profile));
+  profile_b_label_->setText(title(QStringLiteral("B"), b, fb.profile));
   FillProfile(profile_a_, fa.profile);
   FillProfile(profile_b_, fb.profile);
 }

@@ -164,7 +164,10 @@ void MainWindow::SetSession(std::unique_ptr<Session> session) {
   windows_.clear();
   overview_jobs_.Invalidate();
   loader_.reset();  // waits for its job, which reads the old recording
-  analyzer_.reset();  // cancels and waits for its scan of the old recording
+  // Cancels and waits for its scan of the old recording; a scan cut short
+  // says nothing more, so its busy mark goes here.
+  if (analyzer_ && analyzer_->busy()) SetBusy({}, false);
+  analyzer_.reset();
   analysis_timer_->stop();
   suspects_->Clear();
   processes_->model()->SetRunScan(nullptr);

@@ -155,8 +155,10 @@ void SuspectsView::ShowDetail(int row) {
                           Q(s.name).toHtmlEscaped(), Q(FormatPid(s.pid)).toHtmlEscaped(),
                           Q(FormatDuration(s.at_ns)), Q(s.explanation).toHtmlEscaped());
   if (s.other_pid != 0) {
-    text += QStringLiteral("<br>With: %1 %2").arg(Q(s.other_name).toHtmlEscaped(),
-                                                  Q(FormatPid(s.other_pid)).toHtmlEscaped());
+    QString other = Q(s.other_name);
+    QString pid = Q(FormatPid(s.other_pid));
+    if (!other.contains(pid)) other = QStringLiteral("%1 %2").arg(other, pid);
+    text += QStringLiteral("<br>With: %1").arg(other.toHtmlEscaped());
   }
   if (!s.explains.empty()) {
     QStringList ranks;
