@@ -24,6 +24,13 @@ uint64_t Sat(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
 
 std::string Who(const ProcessTrack& t) { return absl::StrCat(t.name, " ", FormatPid(t.pid)); }
 
+// The name alone (as Suspect::name is), or the pid when the scan never saw
+// the process.
+std::string NameOf(const RunScan& scan, uint64_t pid) {
+  const ProcessTrack* t = scan.Find(pid);
+  return t ? t->name : FormatPid(pid);
+}
+
 std::string WhoPid(const RunScan& scan, uint64_t pid) {
   const ProcessTrack* t = scan.Find(pid);
   return t ? Who(*t) : FormatPid(pid);
@@ -188,7 +195,7 @@ std::optional<Suspect> StateInMessages(const RunScan& scan, const ProcessTrack& 
   s.pid = t.pid;
   s.name = t.name;
   s.other_pid = receiver;
-  s.other_name = WhoPid(scan, receiver);
+  s.other_name = NameOf(scan, receiver);
   s.at_ns = largest->time_ns;
   s.evidence = {
       BytesAt("largest message per interval, median", median_size, std::nullopt),
@@ -230,7 +237,7 @@ std::optional<Suspect> StateInMessages(const RunScan& scan, const ProcessTrack& 
     absl::StrAppend(&effects, ".");
   }
   s.explanation = absl::StrCat(
-      Who(t), " copies its own state into the messages it sends to ", s.other_name,
+      Who(t), " copies its own state into the messages it sends to ", WhoPid(scan, receiver),
       ": in ", FormatCount(matches.size()), " of ", FormatCount(big.size()),
       " intervals with a large message, its largest one (median ",
       FormatBytes(static_cast<uint64_t>(median_size)), ") was ",
@@ -534,7 +541,7 @@ std::vector<Suspect> CallTimeouts(const RunScan& scan, const SuspectRules& rules
     s.name = callee != 0 ? WhoPid(scan, callee) : "an unknown process";
     if (const ProcessTrack* t = scan.Find(callee)) s.name = t->name;
     s.other_pid = caller;
-    s.other_name = WhoPid(scan, caller);
+    s.other_name = NameOf(scan, caller);
     s.at_ns = g.first_ns;
     s.evidence = {
         Count("calls that timed out", static_cast<double>(g.count), "count"),
@@ -556,7 +563,7 @@ std::vector<Suspect> CallTimeouts(const RunScan& scan, const SuspectRules& rules
         callee != 0 ? WhoPid(scan, callee) : "an unknown process", " timed out between ",
         FormatDuration(g.first_ns), " and ", FormatDuration(g.last_ns), " (from ",
         FormatCount(g.callers.size()), g.callers.size() == 1 ? " caller" : " callers",
-        ", most from ", s.other_name, g.request.empty() ? "" : ", e.g. " + g.request, ")",
+        ", most from ", WhoPid(scan, caller), g.request.empty() ? "" : ", e.g. " + g.request, ")",
         state, ". The callee is too busy to answer in time: see what keeps it busy.");
     s.score = std::min(60.0, 20 + 10 * std::log10(static_cast<double>(g.count)));
     out.push_back(std::move(s));

@@ -84,7 +84,7 @@ struct Suspect {
   uint64_t pid = 0;
   std::string name;
   uint64_t other_pid = 0;  // the receiver, the callee's caller...; 0: none
-  std::string other_name;
+  std::string other_name;  // as `name`: without the pid
   double score = 0;        // 0..100+, higher first
   std::string explanation; // one or two sentences, with numbers
   std::vector<Evidence> evidence;
