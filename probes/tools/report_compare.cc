@@ -143,11 +143,13 @@ void WriteCompareCsv(const Comparison& c, std::ostream& out) {
          "peak_msgq_a,peak_msgq_b,peak_msgq_ratio,messages_per_s_a,messages_per_s_b,"
          "messages_per_s_ratio,reductions_per_s_a,reductions_per_s_b,reductions_per_s_ratio,"
          "call_timeouts_a,call_timeouts_b\n";
-  auto ratio = [](double a, double b) {
-    std::optional<double> r = RatioOf(a, b);
-    return r ? JsonNumber(*r) : std::string();
-  };
   for (const ComparedProcess& p : c.processes) {
+    // A key of one run only has no ratios (as "-" in the text).
+    const bool both = p.a.processes > 0 && p.b.processes > 0;
+    auto ratio = [both](double a, double b) {
+      std::optional<double> r = RatioOf(a, b);
+      return both && r ? JsonNumber(*r) : std::string();
+    };
     out << CsvField(p.key) << "," << p.a.processes << "," << p.b.processes << ","
         << p.a.peak_memory << "," << p.b.peak_memory << ","
         << ratio(static_cast<double>(p.a.peak_memory), static_cast<double>(p.b.peak_memory))
@@ -177,15 +179,18 @@ void WriteCompareJson(const Comparison& c, const std::string& path_a,
       << "},\n\"processes\":[";
   for (size_t i = 0; i < c.processes.size(); ++i) {
     const ComparedProcess& p = c.processes[i];
+    // A key of one run only has no ratios (as "-" in the text).
+    const bool both = p.a.processes > 0 && p.b.processes > 0;
+    auto ratio = [both](double a, double b) { return both ? RatioJson(a, b) : "null"; };
     out << (i ? ",\n" : "\n") << "{\"process\":" << JsonString(p.key)
         << ",\"a\":" << MatchedJson(p.a) << ",\"b\":" << MatchedJson(p.b)
         << ",\"peak_memory_ratio\":"
-        << RatioJson(static_cast<double>(p.a.peak_memory), static_cast<double>(p.b.peak_memory))
+        << ratio(static_cast<double>(p.a.peak_memory), static_cast<double>(p.b.peak_memory))
         << ",\"peak_msgq_ratio\":"
-        << RatioJson(static_cast<double>(p.a.peak_msgq), static_cast<double>(p.b.peak_msgq))
-        << ",\"messages_per_s_ratio\":" << RatioJson(p.a.messages_per_s, p.b.messages_per_s)
+        << ratio(static_cast<double>(p.a.peak_msgq), static_cast<double>(p.b.peak_msgq))
+        << ",\"messages_per_s_ratio\":" << ratio(p.a.messages_per_s, p.b.messages_per_s)
         << ",\"reductions_per_s_ratio\":"
-        << RatioJson(p.a.reductions_per_s, p.b.reductions_per_s) << "}";
+        << ratio(p.a.reductions_per_s, p.b.reductions_per_s) << "}";
   }
   out << (c.processes.empty() ? "]}\n" : "\n]}\n");
 }

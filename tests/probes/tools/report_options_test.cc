@@ -92,6 +92,68 @@ TEST(ParseReportArgsTest, RejectsBadCommandLinesWithAClearMessage) {
   }
 }
 
+TEST(ParseReportArgsTest, ReadsTheSuspectsWindowAndPeakSorts) {
+  absl::StatusOr<ReportOptions> o =
+      ParseReportArgs({"run.ovc", "--suspects", "--from", "10s", "--to=1m", "--sort",
+                       "peak_memory"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_TRUE(o->suspects_only);
+  EXPECT_EQ(o->from_ns, 10'000'000'000);
+  EXPECT_EQ(o->to_ns, 60'000'000'000);
+  EXPECT_EQ(o->sort, SortKey::kPeakMemory);
+  EXPECT_TRUE(o->compare_path.empty());
+  EXPECT_EQ(ParseReportArgs({"run.ovc", "--sort", "peak_msgq"})->sort, SortKey::kPeakMsgq);
+  EXPECT_EQ(ParseReportArgs({"run.ovc", "--sort=peak_mailbox_bytes"})->sort,
+            SortKey::kPeakMailboxBytes);
+  // No window by default; --from equal to --to is one instant.
+  absl::StatusOr<ReportOptions> plain = ParseReportArgs({"run.ovc"});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->suspects_only);
+  EXPECT_FALSE(plain->from_ns.has_value());
+  EXPECT_FALSE(plain->to_ns.has_value());
+  EXPECT_TRUE(ParseReportArgs({"run.ovc", "--from", "5s", "--to", "5s"}).ok());
+}
+
+TEST(ParseReportArgsTest, CompareTakesTwoCapturesAsAThenB) {
+  absl::StatusOr<ReportOptions> o =
+      ParseReportArgs({"--compare", "closure.ovc", "mfa.ovc", "--format", "csv", "--top", "3"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->capture_path, "closure.ovc");
+  EXPECT_EQ(o->compare_path, "mfa.ovc");
+  EXPECT_EQ(o->format, ReportFormat::kCsv);
+  EXPECT_EQ(o->top, 3u);
+  // The flag may come after the captures.
+  absl::StatusOr<ReportOptions> after = ParseReportArgs({"a.ovc", "b.ovc", "--compare"});
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->capture_path, "a.ovc");
+  EXPECT_EQ(after->compare_path, "b.ovc");
+}
+
+TEST(ParseReportArgsTest, RejectsBadWindowsAndComparisons) {
+  const BadArgs cases[] = {
+      {{"run.ovc", "--from", "20s", "--to", "10s"}, "--from is after --to"},
+      {{"run.ovc", "--from", "soon"}, "--from: "},
+      {{"run.ovc", "--to", "-1s"}, "--to: "},
+      {{"run.ovc", "--from"}, "--from wants a value"},
+      {{"run.ovc", "--sort", "peak"}, "peak_memory, peak_msgq or peak_mailbox_bytes"},
+      {{"--compare", "a.ovc"}, "--compare wants two captures"},
+      {{"--compare"}, "--compare wants two captures"},
+      {{"--compare", "a.ovc", "b.ovc", "c.ovc"}, "--compare wants two captures"},
+      {{"--compare", "a.ovc", "b.ovc", "--suspects"}, "prints the comparison only"},
+      {{"--compare", "a.ovc", "b.ovc", "--pid", "2"}, "prints the comparison only"},
+      {{"--compare", "a.ovc", "b.ovc", "--export", "chrome-trace", "t.json"},
+       "prints the comparison only"},
+      {{"run.ovc", "--suspects", "--profile"}, "pick one"},
+  };
+  for (const BadArgs& c : cases) {
+    absl::StatusOr<ReportOptions> o = ParseReportArgs(c.args);
+    ASSERT_FALSE(o.ok()) << c.message;
+    EXPECT_EQ(o.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(o.status().message()), HasSubstr(c.message));
+    EXPECT_EQ(std::string(o.status().message()).find('\n'), std::string::npos);
+  }
+}
+
 TEST(ParseTimeArgTest, ReadsTheUsualSpellings) {
   EXPECT_EQ(*ParseTimeArg("30s"), 30'000'000'000);
   EXPECT_EQ(*ParseTimeArg("1m30s"), 90'000'000'000);
@@ -115,7 +177,8 @@ TEST(ParsePidArgTest, ReadsBothForms) {
 TEST(ReportUsageTest, MentionsEveryFlag) {
   std::string usage = ReportUsage();
   for (const char* flag : {"--top", "--sort", "--at", "--format", "--profile", "--pid",
-                           "--since", "--filter", "--export", "--rate-span", "--help"}) {
+                           "--since", "--filter", "--export", "--rate-span", "--help",
+                           "--suspects", "--from", "--to", "--compare", "peak_memory"}) {
     EXPECT_THAT(usage, HasSubstr(flag));
   }
 }
