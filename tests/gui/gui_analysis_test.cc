@@ -278,6 +278,34 @@ class AnalysisTest : public QObject {
     QVERIFY(window_->message().contains("missing.ovc"));
   }
 
+  // A capture cut short (the recorder was killed mid-chunk) opens with the
+  // samples before the damage, and the message bar names the byte offset.
+  void aTruncatedCaptureShowsWhatWasReadAndWhereItEnds() {
+    QTemporaryDir dir;
+    QString whole = dir.filePath(QStringLiteral("whole.ovc"));
+    QVERIFY(WriteCapture(*testing::MakeLeakRun({.samples = 20}), whole.toStdString()).ok());
+    QFile in(whole);
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    QByteArray bytes = in.readAll();
+    in.close();
+    QString cut = dir.filePath(QStringLiteral("cut.ovc"));
+    QFile out(cut);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(bytes.left(bytes.size() * 2 / 3));  // inside a sample chunk
+    out.close();
+    QSignalSpy finished(window_.get(), &MainWindow::FileOpenFinished);
+    window_->OpenFile(cut);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QVERIFY(finished.first().at(0).toBool());
+    window_->WaitForIdle();
+    const size_t samples = window_->timeline()->sample_count();
+    QVERIFY(samples > 0);
+    QVERIFY(samples < 20);
+    QVERIFY(window_->instant() != nullptr);
+    QVERIFY2(window_->message().contains("byte offset"), qPrintable(window_->message()));
+    QVERIFY(window_->message().contains("cut.ovc"));
+  }
+
  private:
   std::unique_ptr<MainWindow> window_;
 };
