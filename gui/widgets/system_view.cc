@@ -2,12 +2,15 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QColor>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QPieSeries>
 #include <QPieSlice>
 #include <QTreeView>
+#include <QVBoxLayout>
 
 #include "gui/session/session.h"
 #include "probes/analysis/format.h"
@@ -126,11 +129,21 @@ SystemView::SystemView(QWidget* parent) : QWidget(parent) {
   auto* chart = new QChart();
   chart->addSeries(pie_);
   chart->setTitle(QStringLiteral("Memory by category"));
-  chart->legend()->setAlignment(Qt::AlignRight);
+  // The chart's own legend gives its entries a fixed share of the chart and
+  // cuts longer labels short ("process accounts 18...."); this one is a
+  // label under the pie that is as wide as its text needs.
+  chart->legend()->hide();
   pie_view_ = new QChartView(chart, this);
   pie_view_->setRenderHint(QPainter::Antialiasing);
   pie_view_->setMinimumWidth(480);
-  layout->addWidget(pie_view_, 2);
+  legend_ = new QLabel(this);
+  legend_->setTextFormat(Qt::RichText);
+  legend_->setAlignment(Qt::AlignHCenter);
+  legend_->setWordWrap(true);  // between entries, never inside one
+  auto* right = new QVBoxLayout();
+  right->addWidget(pie_view_, 1);
+  right->addWidget(legend_);
+  layout->addLayout(right, 2);
 }
 
 SystemView::~SystemView() = default;
@@ -140,7 +153,9 @@ void SystemView::Show(const Session& session, const RunSummary& run,
   model_.SetGroups(SystemOverview(session, run, instant));
   tree_->expandAll();
   pie_->clear();
+  legend_->clear();
   if (instant == nullptr) return;
+  QStringList entries;
   std::array<uint64_t, MemoryByCategory::kCategoryCount> values =
       instant->memory.values();
   for (size_t i = 0; i < values.size(); ++i) {
@@ -150,7 +165,15 @@ void SystemView::Show(const Session& session, const RunSummary& run,
         Q(FormatBytes(values[i])));
     QPieSlice* slice = pie_->append(label, static_cast<double>(values[i]));
     slice->setLabelVisible(false);
+    // One colour per category, the same at every instant (a theme would
+    // recolour the slices as categories come and go).
+    static const char* const kColors[MemoryByCategory::kCategoryCount] = {
+        "#209fdf", "#99ca53", "#f6a625", "#6d5fd5"};
+    slice->setColor(QColor(QString::fromLatin1(kColors[i])));
+    entries << QStringLiteral("<span style=\"color:%1\">&#9632;</span>&nbsp;%2")
+                   .arg(slice->color().name(), label.toHtmlEscaped());
   }
+  legend_->setText(entries.join(QStringLiteral("&nbsp;&nbsp; ")));
 }
 
 }  // namespace overseer

@@ -18,6 +18,7 @@
 
 class QChartView;
 class QPieSeries;
+class QLabel;
 class QTreeView;
 
 namespace overseer {
@@ -47,6 +48,7 @@ class SystemView final : public QWidget {
   QTreeView* tree_ = nullptr;
   QPieSeries* pie_ = nullptr;
   QChartView* pie_view_ = nullptr;
+  QLabel* legend_ = nullptr;  // the pie's legend, whole whatever its width
 };
 
 }  // namespace overseer
