@@ -138,6 +138,7 @@ absl::StatusOr<ReportOptions> ParseReportArgs(const std::vector<std::string>& ar
   ReportOptions o;
   std::vector<std::string> positional;
   bool flags_done = false;
+  bool compare = false;  // --compare A B: the two captures are the positionals
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (flags_done || arg == "-" || !absl::StartsWith(arg, "-")) {
@@ -153,7 +154,7 @@ absl::StatusOr<ReportOptions> ParseReportArgs(const std::vector<std::string>& ar
     } else if (arg == "--suspects") {
       o.suspects_only = true;
     } else if (arg == "--compare") {
-      o.compare_path = "-";  // the two captures are the positionals
+      compare = true;
     } else if (arg == "--export") {
       absl::Status parsed = ParseExport(args, i, o);
       if (!parsed.ok()) return parsed;
@@ -182,7 +183,7 @@ absl::StatusOr<ReportOptions> ParseReportArgs(const std::vector<std::string>& ar
   if (o.from_ns && o.to_ns && *o.from_ns > *o.to_ns) {
     return Usage("--from is after --to");
   }
-  if (!o.compare_path.empty()) {
+  if (compare) {
     if (positional.size() != 2) {
       return Usage("--compare wants two captures: overseer-report --compare A.ovc B.ovc");
     }
