@@ -3,8 +3,10 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "probes/metrics/metrics_server.h"
 
 namespace overseer {
 namespace {
@@ -51,7 +53,9 @@ absl::Status Check(const CaptureToolOptions& o, int modes) {
   if (o.mode == CaptureToolOptions::Mode::kLaunch && o.command.empty()) {
     return Bad("--launch needs a command after it: --launch -- CMD ARGS...");
   }
-  if (o.out.empty()) return Bad("missing --out FILE: where to write the capture");
+  if (o.out.empty() && o.metrics.empty()) {
+    return Bad("missing --out FILE (where to write the capture) or --metrics HOST:PORT");
+  }
   if (!o.token.empty() && o.mode != CaptureToolOptions::Mode::kAttach) {
     return Bad("--token goes with --attach");
   }
@@ -99,6 +103,19 @@ absl::StatusOr<CaptureToolOptions> ParseCaptureArgs(
       }
       if (value->empty()) return Bad("--out needs a file name");
       o.out = *value;
+    } else if (IsFlag(arg, "--metrics")) {
+      if (!(value = TakeValue(args, i, "--metrics")).ok()) return value.status();
+      if (absl::StatusOr<MetricsAddress> a = ParseMetricsAddress(*value); !a.ok()) {
+        return Bad(absl::StrCat("--metrics: ", a.status().message()));
+      }
+      o.metrics = *value;
+    } else if (IsFlag(arg, "--metrics-top")) {
+      if (!(value = TakeValue(args, i, "--metrics-top")).ok()) return value.status();
+      if (!absl::SimpleAtoi(*value, &o.metrics_top) || o.metrics_top == 0 ||
+          o.metrics_top > 10000) {
+        return Bad(absl::StrCat("--metrics-top wants a number of processes from 1 to "
+                                "10000, not '", *value, "'"));
+      }
     } else if (IsFlag(arg, "--duration") || IsFlag(arg, "--interval") ||
                IsFlag(arg, "--wait")) {
       const std::string flag = arg.substr(0, arg.find('='));
@@ -127,16 +144,22 @@ std::string CaptureUsage() {
   return R"(usage:
   overseer-capture --out FILE [options] --launch -- CMD ARGS...
   overseer-capture --out FILE [options] --attach ENDPOINT [--token TOKEN]
+  overseer-capture --metrics HOST:PORT [options] --attach ENDPOINT | --launch ...
   overseer-capture --list
 
 Records a program that uses the Overseer runtime into a capture file, through
 its live attach endpoint. --launch starts CMD with OVERSEER_ATTACH=1 and
 records it; --attach records a program already running (ENDPOINT: its socket
 path, its pid, or tcp:HOST:PORT with --token). --list shows the programs on
-this machine with an endpoint open.
+this machine with an endpoint open. --metrics serves the program's figures
+at http://HOST:PORT/metrics in the OpenMetrics text format while it records;
+without --out it only serves (an exporter beside the program, for Prometheus).
 
 options:
-  --out FILE        the capture to write (required to record)
+  --out FILE        the capture to write
+  --metrics A       serve /metrics on A: HOST:PORT, or PORT for loopback
+                    (127.0.0.1); 0.0.0.0:PORT serves every interface
+  --metrics-top N   processes listed by peak memory and by peak MsgQ (20)
   --duration D      stop after D (30s, 2m, ...); default: when the program ends
   --interval D      ask the program to sample every D (needs control; with
                     --launch it is enabled for the launched program)

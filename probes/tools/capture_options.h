@@ -4,7 +4,9 @@
 //   overseer-capture --attach ENDPOINT [--token T] --out FILE [--duration D]
 //   overseer-capture --list
 // plus --interval D (asks the program, if it allows control), --wait D (how
-// long --launch waits for the endpoint), --quiet (no progress line), --help.
+// long --launch waits for the endpoint), --metrics HOST:PORT (serve /metrics
+// while recording; without --out, only serve), --metrics-top N, --quiet (no
+// progress line), --help.
 // Durations are written like 30s, 100ms, 2m.
 //
 // Example:
@@ -12,6 +14,7 @@
 #ifndef OVERSEER_PROBES_TOOLS_CAPTURE_OPTIONS_H_
 #define OVERSEER_PROBES_TOOLS_CAPTURE_OPTIONS_H_
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,7 +30,9 @@ struct CaptureToolOptions {
   std::vector<std::string> command;  // kLaunch: the program and its args
   std::string endpoint;              // kAttach: a path, a pid or tcp:HOST:PORT
   std::string token;
-  std::string out;
+  std::string out;                   // empty: no file (with --metrics only)
+  std::string metrics;               // HOST:PORT to serve /metrics on; empty: none
+  size_t metrics_top = 20;           // processes per ranking in /metrics
   std::optional<absl::Duration> duration;  // none: until the program ends
   std::optional<absl::Duration> interval;  // none: the program's own
   absl::Duration wait = absl::Seconds(10);

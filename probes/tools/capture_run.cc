@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <limits>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -21,6 +22,9 @@
 #include "probes/attach/endpoint.h"
 #include "probes/attach/env.h"
 #include "probes/attach/socket_util.h"
+#include "probes/metrics/metrics_server.h"
+#include "probes/metrics/node_metrics.h"
+#include "probes/metrics/recording_suspects.h"
 #include "probes/model/model.h"
 #include "probes/tools/stream_file.h"
 
@@ -150,6 +154,54 @@ absl::StatusOr<std::string> WaitForEndpoint(Child& child, absl::Duration wait,
   }
 }
 
+// Serves /metrics from the samples the client decodes, when asked for.
+class MetricsFeed {
+ public:
+  // Starts the server. Errors: those of MetricsServer::Start.
+  absl::Status Start(const CaptureToolOptions& options) {
+    absl::StatusOr<MetricsAddress> address = ParseMetricsAddress(options.metrics);
+    if (!address.ok()) return address.status();
+    metrics_ = std::make_unique<NodeMetrics>(NodeMetricsOptions{.top = options.metrics_top});
+    absl::StatusOr<std::unique_ptr<MetricsServer>> server =
+        MetricsServer::Start(*metrics_, {.address = *address});
+    if (!server.ok()) return server.status();
+    server_ = *std::move(server);
+    return absl::OkStatus();
+  }
+
+  bool enabled() const { return server_ != nullptr; }
+  std::string url() const { return server_->url(); }
+  uint64_t scrapes() const { return server_->scrapes(); }
+
+  // From the client's recording, once it exists.
+  void Watch(std::shared_ptr<const Recording> recording) {
+    recording_ = std::move(recording);
+    metrics_->SetSuspectSource(RecordingSuspectSource(recording_));
+  }
+
+  // Shows the metrics every sample decoded since the last call.
+  void Pump() {
+    if (recording_ == nullptr) return;
+    const size_t n = recording_->sample_count();
+    for (; next_ < n; ++next_) {
+      if (next_ == 0) metrics_->Begin(recording_->info());
+      absl::StatusOr<Snapshot> sample = recording_->SnapshotAt(next_);
+      if (!sample.ok()) continue;  // the stream's error ends the recording
+      const std::vector<Event> events =
+          recording_->EventsBetween(last_time_ns_, sample->time_ns);
+      last_time_ns_ = sample->time_ns;
+      metrics_->Observe(*sample, events);
+    }
+  }
+
+ private:
+  std::unique_ptr<NodeMetrics> metrics_;
+  std::unique_ptr<MetricsServer> server_;  // declared after: stops first
+  std::shared_ptr<const Recording> recording_;
+  size_t next_ = 0;
+  int64_t last_time_ns_ = std::numeric_limits<int64_t>::min();
+};
+
 // What the recording loop saw, for the summary.
 struct Outcome {
   std::string why_stopped;
@@ -157,14 +209,16 @@ struct Outcome {
   bool stream_ended = false;  // by the program, not by this tool
 };
 
-Outcome RecordUntilDone(AttachClient& client, CaptureStreamFile& file,
-                        const CaptureToolOptions& options,
+Outcome RecordUntilDone(AttachClient& client, CaptureStreamFile* file,
+                        MetricsFeed& metrics, const CaptureToolOptions& options,
                         const std::atomic<bool>& write_failed, std::FILE* err) {
   const absl::Time start = absl::Now();
   absl::Time next_progress = start + absl::Seconds(1);
   for (;;) {
     // Short waits, so that a signal is noticed within a tenth of a second.
-    if (client.WaitForEnd(absl::Milliseconds(100))) {
+    const bool ended = client.WaitForEnd(absl::Milliseconds(100));
+    if (metrics.enabled()) metrics.Pump();
+    if (ended) {
       const absl::Status s = client.status();
       return {s.ok() ? "the program finished its stream"
                      : absl::StrCat("the stream ended: ", s.message()),
@@ -177,11 +231,17 @@ Outcome RecordUntilDone(AttachClient& client, CaptureStreamFile& file,
       return {absl::StrCat("recorded for ", Seconds(*options.duration)), false};
     }
     if (!options.quiet && now >= next_progress) {
-      std::fprintf(err, "overseer-capture: %s  %llu samples  %s written  %llu dropped\n",
-                   Seconds(now - start).c_str(),
-                   static_cast<unsigned long long>(file.samples()),
-                   FormatBytes(file.bytes_written()).c_str(),
-                   static_cast<unsigned long long>(client.samples_dropped()));
+      const uint64_t samples =
+          file != nullptr ? file->samples() : client.recording()->sample_count();
+      std::string line = absl::StrFormat("overseer-capture: %s  %llu samples",
+                                         Seconds(now - start),
+                                         static_cast<unsigned long long>(samples));
+      if (file != nullptr) {
+        absl::StrAppend(&line, "  ", FormatBytes(file->bytes_written()), " written");
+      }
+      if (metrics.enabled()) absl::StrAppend(&line, "  ", metrics.scrapes(), " scrapes");
+      absl::StrAppend(&line, "  ", client.samples_dropped(), " dropped");
+      std::fprintf(err, "%s\n", line.c_str());
       next_progress += absl::Seconds(1);
     }
   }
@@ -216,8 +276,8 @@ absl::StatusOr<std::string> TargetEndpoint(const CaptureToolOptions& options,
 // Ends the recording (the program's end index, the file, a launched
 // program), prints the summary and returns the exit status.
 int Conclude(const CaptureToolOptions& options, const Outcome& outcome,
-             AttachClient& client, CaptureStreamFile& file, Child& child,
-             std::FILE* err) {
+             AttachClient& client, CaptureStreamFile* file, MetricsFeed& metrics,
+             Child& child, std::FILE* err) {
   // The program's writer ends the stream with its index; if it cannot (it
   // is gone or stuck), the file still opens, without an index.
   if (client.running()) {
@@ -230,12 +290,22 @@ int Conclude(const CaptureToolOptions& options, const Outcome& outcome,
     }
   }
   client.Close();
-  const absl::Status finished = file.Finish();
-  std::fprintf(err, "overseer-capture: %s; wrote %llu samples (%s) to %s, %llu dropped\n",
-               outcome.why_stopped.c_str(),
-               static_cast<unsigned long long>(file.samples()),
-               FormatBytes(file.bytes_written()).c_str(), options.out.c_str(),
-               static_cast<unsigned long long>(client.samples_dropped()));
+  if (metrics.enabled()) metrics.Pump();
+  const absl::Status finished = file != nullptr ? file->Finish() : absl::OkStatus();
+  const uint64_t samples =
+      file != nullptr ? file->samples() : client.recording()->sample_count();
+  if (file != nullptr) {
+    std::fprintf(err, "overseer-capture: %s; wrote %llu samples (%s) to %s, %llu dropped\n",
+                 outcome.why_stopped.c_str(), static_cast<unsigned long long>(samples),
+                 FormatBytes(file->bytes_written()).c_str(), options.out.c_str(),
+                 static_cast<unsigned long long>(client.samples_dropped()));
+  } else {
+    std::fprintf(err, "overseer-capture: %s; served %llu samples to %llu scrapes, "
+                 "%llu dropped\n",
+                 outcome.why_stopped.c_str(), static_cast<unsigned long long>(samples),
+                 static_cast<unsigned long long>(metrics.scrapes()),
+                 static_cast<unsigned long long>(client.samples_dropped()));
+  }
   // A program that finished its stream is ending: give it time to exit.
   const std::string ended =
       child.Stop(outcome.stream_ended ? absl::Seconds(5) : absl::ZeroDuration());
@@ -247,7 +317,7 @@ int Conclude(const CaptureToolOptions& options, const Outcome& outcome,
     std::fprintf(err, "overseer-capture: %s\n", finished.ToString().c_str());
     return kCaptureFailed;
   }
-  if (file.samples() == 0) {
+  if (samples == 0) {
     std::fprintf(err, "overseer-capture: no sample was received\n");
     return kCaptureFailed;
   }
@@ -255,6 +325,15 @@ int Conclude(const CaptureToolOptions& options, const Outcome& outcome,
 }
 
 int Record(const CaptureToolOptions& options, std::FILE* err) {
+  // The metrics endpoint first: an address in use is found before a
+  // program is launched.
+  MetricsFeed metrics;
+  if (!options.metrics.empty()) {
+    if (absl::Status s = metrics.Start(options); !s.ok()) {
+      std::fprintf(err, "overseer-capture: %s\n", std::string(s.message()).c_str());
+      return kCaptureFailed;
+    }
+  }
   Child child;
   absl::StatusOr<std::string> endpoint = TargetEndpoint(options, child);
   if (!endpoint.ok()) {
@@ -262,37 +341,57 @@ int Record(const CaptureToolOptions& options, std::FILE* err) {
                  std::string(endpoint.status().message()).c_str());
     return kCaptureFailed;
   }
-  absl::StatusOr<std::unique_ptr<CaptureStreamFile>> file =
-      CaptureStreamFile::Create(options.out);
-  if (!file.ok()) {
-    std::fprintf(err, "overseer-capture: %s\n", file.status().ToString().c_str());
-    return kCaptureFailed;
+  std::unique_ptr<CaptureStreamFile> file;
+  if (!options.out.empty()) {
+    absl::StatusOr<std::unique_ptr<CaptureStreamFile>> created =
+        CaptureStreamFile::Create(options.out);
+    if (!created.ok()) {
+      std::fprintf(err, "overseer-capture: %s\n", created.status().ToString().c_str());
+      return kCaptureFailed;
+    }
+    file = *std::move(created);
   }
   std::atomic<bool> write_failed{false};
   AttachClientOptions copts;
   copts.token = options.token;
   copts.viewer = "overseer-capture";
-  copts.keep_recording = false;  // written through, never held in memory
+  // A file is written through, never held in memory; /metrics reads the
+  // samples decoded (and the analysis reads the recording they are in).
+  copts.keep_recording = metrics.enabled();
   // Asked in the hello, so the capture's header names the interval.
   if (options.interval) copts.interval = *options.interval;
-  copts.on_capture_bytes = [&](absl::Span<const uint8_t> piece) {
-    if (!(*file)->Append(piece).ok()) write_failed.store(true);
-  };
+  if (file != nullptr) {
+    copts.on_capture_bytes = [&](absl::Span<const uint8_t> piece) {
+      if (!file->Append(piece).ok()) write_failed.store(true);
+    };
+  }
   absl::StatusOr<std::unique_ptr<AttachClient>> client =
       AttachClient::Connect(*endpoint, std::move(copts));
   if (!client.ok()) {
     std::fprintf(err, "overseer-capture: cannot attach to %s: %s\n", endpoint->c_str(),
                  client.status().ToString().c_str());
-    (void)(*file)->Finish();
-    ::unlink(options.out.c_str());
+    if (file != nullptr) {
+      (void)file->Finish();
+      ::unlink(options.out.c_str());
+    }
     return kCaptureFailed;
   }
   const AttachWelcome& w = (*client)->welcome();
-  std::fprintf(err, "overseer-capture: recording %s (pid %d) from %s into %s\n",
-               w.program.c_str(), w.pid, w.endpoint.c_str(), options.out.c_str());
+  if (file != nullptr) {
+    std::fprintf(err, "overseer-capture: recording %s (pid %d) from %s into %s\n",
+                 w.program.c_str(), w.pid, w.endpoint.c_str(), options.out.c_str());
+  } else {
+    std::fprintf(err, "overseer-capture: watching %s (pid %d) from %s\n",
+                 w.program.c_str(), w.pid, w.endpoint.c_str());
+  }
+  if (metrics.enabled()) {
+    metrics.Watch((*client)->recording());
+    std::fprintf(err, "overseer-capture: metrics on %s\n", metrics.url().c_str());
+  }
   if (options.interval) ReportInterval(w, *options.interval, err);
-  const Outcome outcome = RecordUntilDone(**client, **file, options, write_failed, err);
-  return Conclude(options, outcome, **client, **file, child, err);
+  const Outcome outcome =
+      RecordUntilDone(**client, file.get(), metrics, options, write_failed, err);
+  return Conclude(options, outcome, **client, file.get(), metrics, child, err);
 }
 
 }  // namespace
