@@ -15,6 +15,8 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
   # running the GUI headless and taking screenshots
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 fonts-dejavu-core
+  # the metrics integration test: a real Prometheus (and promtool), curl
+  prometheus curl
 )
 if [[ "${1:-}" == "--peers" ]]; then
   packages+=(erlang-base libcaf-dev)
