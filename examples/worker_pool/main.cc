@@ -57,7 +57,7 @@ class Worker : public overseer::GenServer<WorkerState> {
   }
   overseer::Co HandleCast(WorkerState& s, overseer::Message& m) override {
     if (const Job* job = m.As<Job>()) {
-      // A slow worker spends longer on each job: its mailbox backs up.
+      // Stands in for a blocking call; a slow worker spends longer on each.
       absl::SleepFor(absl::Microseconds(200 * s.slowness));
       s.results.push_back(std::string(static_cast<size_t>(job->size), 'r'));
       if (s.results.size() > 64) s.results.pop_front();
@@ -108,9 +108,10 @@ int main(int argc, char** argv) {
   dispatcher.name = "pool.dispatcher";
   children.push_back(std::move(dispatcher));
   for (int i = 0; i < kWorkers; ++i) {
-    // Worker 3 is eight times slower than the others.
+    // Worker 3 is twenty times slower than the others: it drains its
+    // mailbox slower than jobs arrive.
     overseer::ChildSpec w =
-        overseer::ChildSpec::Worker<Worker>(absl::StrCat("worker.", i), i == 3 ? 8 : 1);
+        overseer::ChildSpec::Worker<Worker>(absl::StrCat("worker.", i), i == 3 ? 20 : 1);
     w.name = absl::StrCat("pool.worker.", i);
     children.push_back(std::move(w));
   }

@@ -43,11 +43,25 @@ TEST(CaptureOptionsTest, ListAndHelpNeedNothingElse) {
   EXPECT_NE(CaptureUsage().find("--launch"), std::string::npos);
 }
 
+TEST(CaptureOptionsTest, MetricsServesWithOrWithoutAFile) {
+  auto o = Parse({"--metrics", "127.0.0.1:9464", "--metrics-top=5", "--attach", "1"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->metrics, "127.0.0.1:9464");
+  EXPECT_EQ(o->metrics_top, 5u);
+  EXPECT_TRUE(o->out.empty());  // only serves
+  o = Parse({"--out", "x.ovc", "--metrics=9464", "--launch", "demo"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->out, "x.ovc");
+  EXPECT_EQ(o->metrics, "9464");
+  EXPECT_EQ(o->metrics_top, 20u);
+  EXPECT_NE(CaptureUsage().find("--metrics"), std::string::npos);
+}
+
 TEST(CaptureOptionsTest, BadArgumentsAreNamedInTheError) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{}, "nothing to do"},
       {{"--bogus"}, "--bogus"},
-      {{"--attach", "1"}, "--out"},
+      {{"--attach", "1"}, "--out FILE"},
       {{"--out", "x", "--launch"}, "--launch needs a command"},
       {{"--out", "x", "--launch", "--"}, "--launch needs a command"},
       {{"--out", "x", "--attach", "1", "--duration", "soon"}, "--duration"},
@@ -56,6 +70,10 @@ TEST(CaptureOptionsTest, BadArgumentsAreNamedInTheError) {
       {{"--out", "x", "--attach"}, "--attach needs a value"},
       {{"--list", "--attach", "1"}, "one of"},
       {{"--out", "x", "--token", "t", "--launch", "cmd"}, "--token"},
+      {{"--attach", "1", "--metrics", "here"}, "--metrics"},
+      {{"--attach", "1", "--metrics", "1.2.3.4:99999"}, "--metrics"},
+      {{"--attach", "1", "--metrics", "9464", "--metrics-top", "0"}, "--metrics-top"},
+      {{"--attach", "1", "--metrics-top", "lots", "--out", "x"}, "--metrics-top"},
   };
   for (const auto& [args, want] : cases) {
     auto o = Parse(args);

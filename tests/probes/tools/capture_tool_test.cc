@@ -16,6 +16,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "probes/attach/socket_util.h"
 #include "probes/capture/capture_reader.h"
 #include "probes/tools/capture_options.h"
 #include "probes/tools/capture_run.h"
@@ -131,6 +134,64 @@ TEST(CaptureToolTest, RecordingAnInProcessProgramGivesACompleteCaptureOfIt) {
   EXPECT_EQ(Names(**read, (*read)->sample_count() - 1),
             (std::set<std::string>{"keeper.1", "keeper.2", "keeper.3"}));
   std::remove(options.out.c_str());
+}
+
+// GET /metrics from 127.0.0.1:port; the whole response, or "" if none.
+std::string Scrape(uint16_t port) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  absl::StatusOr<attach_internal::UniqueFd> fd =
+      attach_internal::ConnectTcp("127.0.0.1", port, deadline);
+  if (!fd.ok()) return "";
+  const std::string request = "GET /metrics HTTP/1.1\r\nHost: test\r\n\r\n";
+  if (!attach_internal::SendAll(fd->get(),
+                                absl::MakeSpan(reinterpret_cast<const uint8_t*>(request.data()),
+                                               request.size()),
+                                deadline)
+           .ok()) {
+    return "";
+  }
+  std::string response;
+  char buffer[4096];
+  while (attach_internal::WaitFd(fd->get(), false, deadline).ok()) {
+    const ssize_t n = ::read(fd->get(), buffer, sizeof(buffer));
+    if (n <= 0) break;
+    response.append(buffer, static_cast<size_t>(n));
+  }
+  return response;
+}
+
+TEST(CaptureToolTest, MetricsWithoutAFileOnlyServesTheProgramsFigures) {
+  const std::string dir = FreshDirectory("metrics");
+  const std::string err_path = dir + ".err";
+  Child tool({OVERSEER_CAPTURE_BIN, "--quiet", "--metrics", "127.0.0.1:0", "--launch",
+              ATTACH_TARGET_BIN, "0", "20"},
+             {}, err_path);
+  // The port the kernel chose, from "metrics on http://127.0.0.1:PORT/metrics".
+  uint32_t port = 0;
+  ASSERT_TRUE(Eventually([&] {
+    const std::string said = ReadFile(err_path);
+    const size_t at = said.find("metrics on http://127.0.0.1:");
+    if (at == std::string::npos) return false;
+    const size_t from = at + std::string("metrics on http://127.0.0.1:").size();
+    return absl::SimpleAtoi(said.substr(from, said.find('/', from) - from), &port);
+  })) << ReadFile(err_path);
+  // The keepers are in the top processes once a sample has been decoded.
+  std::string body;
+  ASSERT_TRUE(Eventually([&] {
+    body = Scrape(static_cast<uint16_t>(port));
+    return body.find("name=\"attach_target.keeper.1\"") != std::string::npos;
+  })) << body;
+  EXPECT_NE(body.find("HTTP/1.1 200 OK"), std::string::npos);
+  EXPECT_NE(body.find("overseer_info{program=\"attach_target\",source=\"attach\"} 1"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("overseer_suspects{kind=\"mailbox_backlog\"}"), std::string::npos);
+  ::kill(tool.pid(), SIGTERM);
+  EXPECT_EQ(tool.Wait(), kCaptureOk) << ReadFile(err_path);
+  const std::string said = ReadFile(err_path);
+  EXPECT_NE(said.find("stopped by a signal; served"), std::string::npos) << said;
+  EXPECT_EQ(said.find("wrote"), std::string::npos) << said;  // no file
+  std::remove(err_path.c_str());
 }
 
 TEST(CaptureToolTest, LaunchingATestProgramRecordsItForTheDuration) {
