@@ -81,18 +81,38 @@ void NodeMetrics::Observe(const Snapshot& sample, absl::Span<const Event> events
   Raise(system_.processes_peak, s.process_count);
   Raise(system_.msgq_peak, s.total_mailbox_len);
 
-  for (auto& [pid, t] : tracks_) t.alive = false;
+  // Merge the sample into the window: a process keeps its peaks; one that
+  // ended keeps them until the next scrape.
+  spare_.clear();
+  spare_.reserve(std::max(tracks_.size(), sample.processes.size()));
+  auto old = tracks_.begin();
   for (const ProcessSample& p : sample.processes) {
-    Track& t = tracks_[p.pid];
-    if (t.name.empty() || !p.name.empty()) t.name = DisplayName(p);
-    t.alive = true;
-    t.memory.value = p.memory.value;
-    t.msgq.value = p.mailbox_len.value;
-    t.mailbox_bytes.value = p.mailbox_bytes.value;
-    Raise(t.memory.peak, std::max(p.memory.value, p.memory.peak));
-    Raise(t.msgq.peak, std::max(p.mailbox_len.value, p.mailbox_len.peak));
-    Raise(t.mailbox_bytes.peak, std::max(p.mailbox_bytes.value, p.mailbox_bytes.peak));
+    for (; old != tracks_.end() && old->pid < p.pid; ++old) {
+      old->alive = false;
+      spare_.push_back(std::move(*old));
+    }
+    Track* t;
+    if (old != tracks_.end() && old->pid == p.pid) {
+      spare_.push_back(std::move(*old++));
+      t = &spare_.back();
+      if (!p.name.empty() && p.name != t->name) t->name = p.name;  // registered since
+    } else {
+      spare_.push_back(Track{.pid = p.pid, .name = DisplayName(p)});
+      t = &spare_.back();
+    }
+    t->alive = true;
+    t->memory.value = p.memory.value;
+    t->msgq.value = p.mailbox_len.value;
+    t->mailbox_bytes.value = p.mailbox_bytes.value;
+    Raise(t->memory.peak, std::max(p.memory.value, p.memory.peak));
+    Raise(t->msgq.peak, std::max(p.mailbox_len.value, p.mailbox_len.peak));
+    Raise(t->mailbox_bytes.peak, std::max(p.mailbox_bytes.value, p.mailbox_bytes.peak));
   }
+  for (; old != tracks_.end(); ++old) {
+    old->alive = false;
+    spare_.push_back(std::move(*old));
+  }
+  tracks_.swap(spare_);
 }
 
 std::vector<MetricFamily> NodeMetrics::Scrape() {
@@ -204,7 +224,7 @@ void NodeMetrics::AddProcessFamilies(std::vector<MetricFamily>& out) const {
   // The top N by peak memory and by peak MsgQ of the window, in that order.
   std::vector<std::pair<uint64_t, const Track*>> all;
   all.reserve(tracks_.size());
-  for (const auto& [pid, t] : tracks_) all.emplace_back(pid, &t);
+  for (const Track& t : tracks_) all.emplace_back(t.pid, &t);
   std::vector<std::pair<uint64_t, const Track*>> chosen;
   auto take_top = [&](auto key) {
     const size_t n = std::min(options_.top, all.size());
@@ -272,16 +292,11 @@ void NodeMetrics::StartNextWindow() {
   system_.binary_bytes_peak = s.binary_bytes;
   system_.processes_peak = s.process_count;
   system_.msgq_peak = s.total_mailbox_len;
-  for (auto it = tracks_.begin(); it != tracks_.end();) {
-    Track& t = it->second;
-    if (!t.alive) {
-      tracks_.erase(it++);
-      continue;
-    }
+  std::erase_if(tracks_, [](const Track& t) { return !t.alive; });
+  for (Track& t : tracks_) {
     t.memory.peak = t.memory.value;
     t.msgq.peak = t.msgq.value;
     t.mailbox_bytes.peak = t.mailbox_bytes.value;
-    ++it;
   }
 }
 

@@ -45,7 +45,6 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "probes/metrics/exposition.h"
@@ -86,6 +85,7 @@ class NodeMetrics {
  private:
   // One process over the current window.
   struct Track {
+    uint64_t pid = 0;
     std::string name;
     bool alive = false;  // in the last sample
     Gauge memory, msgq, mailbox_bytes;  // value: the last sample's; peak: the window's
@@ -113,7 +113,9 @@ class NodeMetrics {
   uint64_t restarts_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t call_timeouts_ ABSL_GUARDED_BY(mu_) = 0;
   SystemWindow system_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<uint64_t, Track> tracks_ ABSL_GUARDED_BY(mu_);
+  // Sorted by pid: a sample (sorted by pid too) is merged in one pass.
+  std::vector<Track> tracks_ ABSL_GUARDED_BY(mu_);
+  std::vector<Track> spare_ ABSL_GUARDED_BY(mu_);  // the next merge's buffer
   std::function<std::vector<SuspectCount>()> suspects_ ABSL_GUARDED_BY(mu_);
 };
 
