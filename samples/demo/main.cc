@@ -25,6 +25,7 @@
 #include "absl/time/time.h"
 #include "core/runtime.h"
 #include "probes/attach/env.h"
+#include "probes/metrics/metrics_env.h"
 #include "probes/attach/server.h"
 #include "probes/sampler/recorder.h"
 #include "samples/common/flags.h"
@@ -68,7 +69,9 @@ void PrintUsage(FILE* out) {
   std::fprintf(out,
                "usage: overseer-demo --list\n"
                "       overseer-demo WORKLOAD [flags]\n"
-               "       overseer-demo WORKLOAD --help\n\nworkloads:\n");
+               "       overseer-demo WORKLOAD --help\n\n"
+               "OVERSEER_ATTACH=1 opens an attach endpoint and OVERSEER_METRICS=PORT\n"
+               "serves /metrics (OpenMetrics) on 127.0.0.1:PORT.\n\nworkloads:\n");
   for (const WorkloadEntry& e : Workloads()) {
     std::unique_ptr<Workload> w = e.make();
     std::fprintf(out, "  %-16s %s\n", e.name, std::string(w->description()).c_str());
@@ -111,7 +114,12 @@ absl::StatusOr<Probes> StartProbes(Runtime& runtime, const DemoOptions& options,
   absl::StatusOr<std::optional<AttachOptions>> listen =
       ListenOptions(options, "overseer-demo-" + workload);
   if (!listen.ok()) return listen.status();
-  if (options.capture.empty() && !listen->has_value()) return probes;
+  absl::StatusOr<std::optional<MetricsSinkOptions>> metrics =
+      MetricsOptionsFromEnv(std::getenv(kMetricsEnv), std::getenv(kMetricsTopEnv));
+  if (!metrics.ok()) return metrics.status();
+  if (options.capture.empty() && !listen->has_value() && !metrics->has_value()) {
+    return probes;
+  }
   if (options.sample_interval < absl::Milliseconds(10)) {
     return absl::InvalidArgumentError("--sample-interval must be at least 10ms");
   }
@@ -122,6 +130,12 @@ absl::StatusOr<Probes> StartProbes(Runtime& runtime, const DemoOptions& options,
     absl::StatusOr<std::unique_ptr<CaptureFileSink>> sink =
         CaptureFileSink::Open(options.capture);
     if (!sink.ok()) return sink.status();
+    probes.recorder->AddSink(*std::move(sink));
+  }
+  if (metrics->has_value()) {
+    absl::StatusOr<std::unique_ptr<MetricsSink>> sink = MetricsSink::Open(**metrics);
+    if (!sink.ok()) return sink.status();
+    std::fprintf(stderr, "overseer: metrics on %s\n", (*sink)->url().c_str());
     probes.recorder->AddSink(*std::move(sink));
   }
   if (listen->has_value()) {
