@@ -6,14 +6,3 @@ target_compile_options(overseer_warnings INTERFACE
   $<IF:$<CXX_COMPILER_ID:GNU>,-Wshadow=local,-Wshadow-uncaptured-local>
   -Wcast-align -Wunused -Woverloaded-virtual
   -Wimplicit-fallthrough -Wno-missing-field-initializers)
-
-if(OVERSEER_SANITIZE STREQUAL "address")
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
-                      -fno-sanitize-recover=undefined)
-  add_link_options(-fsanitize=address,undefined)
-elseif(OVERSEER_SANITIZE STREQUAL "thread")
-  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
-  add_link_options(-fsanitize=thread)
-elseif(NOT OVERSEER_SANITIZE STREQUAL "")
-  message(FATAL_ERROR "OVERSEER_SANITIZE must be '', 'address' or 'thread'")
-endif()
