@@ -11,14 +11,3 @@ set(_overseer_warning_flags
   -Wimplicit-fallthrough -Wno-missing-field-initializers)
 target_compile_options(overseer_warnings INTERFACE
   "$<BUILD_INTERFACE:${_overseer_warning_flags}>")
-
-if(OVERSEER_SANITIZE STREQUAL "address")
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
-                      -fno-sanitize-recover=undefined)
-  add_link_options(-fsanitize=address,undefined)
-elseif(OVERSEER_SANITIZE STREQUAL "thread")
-  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
-  add_link_options(-fsanitize=thread)
-elseif(NOT OVERSEER_SANITIZE STREQUAL "")
-  message(FATAL_ERROR "OVERSEER_SANITIZE must be '', 'address' or 'thread'")
-endif()

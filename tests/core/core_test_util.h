@@ -74,7 +74,7 @@ class Inbox {
     absl::Time deadline = absl::Now() + limit;
     absl::MutexLock lock(&mu_);
     // A wait loop, not Mutex::Await: the condition then runs in this code,
-    // where TSan sees it (see tsan_absl_sync.cc).
+    // where TSan checks it (Await's runs unchecked: cmake/tsan_absl_sync.cc).
     while (queue_.empty()) {
       if (cv_.WaitWithDeadline(&mu_, deadline) && queue_.empty()) {
         return std::nullopt;
