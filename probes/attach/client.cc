@@ -322,6 +322,10 @@ absl::StatusOr<std::unique_ptr<AttachClient>> AttachClient::Connect(
   return Connect(endpoint, std::move(options));
 }
 
+absl::StatusOr<std::string> ParseTlsFingerprint(absl::string_view text) {
+  return attach_internal::ParseFingerprint(text);
+}
+
 AttachClient::AttachClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 AttachClient::~AttachClient() { Close(); }

@@ -80,6 +80,13 @@ struct AttachWelcome {
   std::string transport;  // "plain", or the TLS version and cipher
 };
 
+// A SHA-256 certificate fingerprint as AttachClientTlsOptions takes it: 64
+// hex digits, any case, colons between the bytes optional, an optional
+// "sha256:" prefix. Returns it as "AB:CD:..." (as `openssl x509
+// -fingerprint -sha256` prints it). Errors: InvalidArgument saying what it
+// wants. Thread-safe (pure).
+absl::StatusOr<std::string> ParseTlsFingerprint(absl::string_view text);
+
 class AttachClient {
  public:
   // Connects to `endpoint`: a socket path, "tcp:HOST:PORT", or the pid of a

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -79,10 +80,13 @@ absl::StatusOr<std::optional<AttachOptions>> AttachOptionsFromEnv(const AttachEn
       if (port > 65535) return BadValue(value);
       options.tcp_port = static_cast<uint16_t>(port);
     } else {
-      absl::StatusOr<Endpoint> e = ParseEndpoint(value);
+      // A port of 0 (any free one) is fine for listening, not for a viewer.
+      const bool any_port = absl::EndsWith(value, ":0");
+      absl::StatusOr<Endpoint> e = ParseEndpoint(
+          any_port ? absl::StrCat(value.substr(0, value.size() - 1), "1") : value);
       if (!e.ok()) return BadValue(value);
       options.tcp_address = e->host;
-      options.tcp_port = e->port;
+      options.tcp_port = any_port ? 0 : e->port;
     }
   } else {
     return BadValue(value);

@@ -5,8 +5,9 @@
 //   OVERSEER_ATTACH=1 | unix        a Unix socket in the attach directory
 //   OVERSEER_ATTACH=tcp             TCP on 127.0.0.1, any free port
 //   OVERSEER_ATTACH=tcp:PORT        TCP on 127.0.0.1:PORT
-//   OVERSEER_ATTACH=tcp:HOST:PORT   TCP on that address (still with a token;
-//                                   beyond loopback only with TLS)
+//   OVERSEER_ATTACH=tcp:HOST:PORT   TCP on that address (PORT 0: any free
+//                                   one; still with a token; beyond
+//                                   loopback only with TLS)
 //   OVERSEER_ATTACH= | 0 | off      no endpoint (as when unset)
 //   OVERSEER_ATTACH_CONTROL=1       viewers may change the interval and
 //                                   inspect processes

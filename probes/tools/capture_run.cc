@@ -123,9 +123,14 @@ int ListCommand(std::FILE* out, std::FILE* err) {
   }
   std::fprintf(out, "%-8s %-24s %s\n", "PID", "PROGRAM", "ENDPOINT");
   for (const EndpointInfo& e : *found) {
+    const char* note = "";
+    if (e.tls) {
+      note = "  (TLS; token and certificate fingerprint in its .tcp file)";
+    } else if (!e.token.empty()) {
+      note = "  (token in its .tcp file)";
+    }
     std::fprintf(out, "%-8d %-24s %s%s\n", e.pid, e.program.c_str(),
-                 e.endpoint.ToString().c_str(),
-                 e.token.empty() ? "" : "  (token in its .tcp file)");
+                 e.endpoint.ToString().c_str(), note);
   }
   return kCaptureOk;
 }
@@ -271,6 +276,9 @@ int Record(const CaptureToolOptions& options, std::FILE* err) {
   std::atomic<bool> write_failed{false};
   AttachClientOptions copts;
   copts.token = options.token;
+  copts.tls.ca_file = options.tls_ca;
+  copts.tls.fingerprint = options.tls_fingerprint;
+  copts.tls.server_name = options.tls_name;
   copts.viewer = "overseer-capture";
   copts.keep_recording = false;  // written through, never held in memory
   // Asked in the hello, so the capture's header names the interval.
@@ -288,8 +296,11 @@ int Record(const CaptureToolOptions& options, std::FILE* err) {
     return kCaptureFailed;
   }
   const AttachWelcome& w = (*client)->welcome();
-  std::fprintf(err, "overseer-capture: recording %s (pid %d) from %s into %s\n",
-               w.program.c_str(), w.pid, w.endpoint.c_str(), options.out.c_str());
+  const std::string over =
+      w.transport == "plain" ? std::string() : absl::StrCat(" over ", w.transport);
+  std::fprintf(err, "overseer-capture: recording %s (pid %d) from %s%s into %s\n",
+               w.program.c_str(), w.pid, w.endpoint.c_str(), over.c_str(),
+               options.out.c_str());
   if (options.interval) ReportInterval(w, *options.interval, err);
   const Outcome outcome = RecordUntilDone(**client, **file, options, write_failed, err);
   return Conclude(options, outcome, **client, **file, child, err);

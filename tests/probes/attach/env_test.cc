@@ -46,6 +46,10 @@ TEST(AttachEnvTest, TcpListensOnLoopbackUnlessAnAddressIsGiven) {
   ASSERT_TRUE(addr.ok() && addr->has_value());
   EXPECT_EQ((*addr)->tcp_address, "10.0.0.5");
   EXPECT_EQ((*addr)->tcp_port, 6000);
+  auto any_port = AttachOptionsFromEnv(Env("tcp:[::]:0", nullptr, nullptr));
+  ASSERT_TRUE(any_port.ok() && any_port->has_value()) << any_port.status();
+  EXPECT_EQ((*any_port)->tcp_address, "::");
+  EXPECT_EQ((*any_port)->tcp_port, 0);
 }
 
 TEST(AttachEnvTest, ControlAndTokenComeFromTheirOwnVariables) {
