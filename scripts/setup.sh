@@ -11,7 +11,7 @@ packages=(
   clang-format clang-tidy
   # libraries
   libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libzstd-dev libprotobuf-dev protobuf-compiler
+  libzstd-dev libprotobuf-dev protobuf-compiler libssl-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
   # running the GUI headless and taking screenshots
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 fonts-dejavu-core

@@ -1,6 +1,7 @@
 #include "probes/attach/client.h"
 
-#include <sys/socket.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,15 +15,75 @@
 #include "probes/attach/endpoint.h"
 #include "probes/attach/protocol.h"
 #include "probes/attach/socket_util.h"
+#include "probes/attach/tls.h"
+#include "probes/attach/transport.h"
 
 namespace overseer {
 
+using attach_internal::Transport;
 using attach_internal::UniqueFd;
+
+namespace {
+
+// Connects to `where` and puts the socket under its transport: TLS when
+// asked (verified before anything is sent), plain otherwise.
+absl::StatusOr<std::unique_ptr<Transport>> OpenTransport(
+    const Endpoint& where, const AttachClientTlsOptions& tls, absl::Time deadline) {
+  const std::string name = where.ToString();
+  if (where.kind == Endpoint::Kind::kUnix) {
+    if (tls.on()) {
+      return absl::InvalidArgumentError(absl::StrCat("TLS is for TCP endpoints; ", name,
+                                                     " is a Unix socket, guarded by its "
+                                                     "permissions"));
+    }
+    absl::StatusOr<UniqueFd> fd = attach_internal::ConnectUnix(where.path);
+    if (!fd.ok()) return fd.status();
+    return attach_internal::MakePlainTransport(*std::move(fd));
+  }
+  const attach_internal::TlsVerification verify{tls.ca_file, tls.fingerprint,
+                                                tls.server_name};
+  if (tls.on()) {
+    if (absl::Status s = attach_internal::CheckTlsVerification(verify); !s.ok()) return s;
+  }
+  absl::StatusOr<UniqueFd> fd =
+      attach_internal::ConnectTcp(where.host, where.port, deadline);
+  if (!fd.ok()) return fd.status();
+  if (!tls.on()) {
+    if (!attach_internal::PeerIsLoopback(fd->get())) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "refusing to attach to ", name,
+          " without TLS: it is not a loopback address, "
+          "and the token would cross the network in clear text. Attach with TLS, "
+          "verifying the program's certificate with a CA file or its SHA-256 "
+          "fingerprint (overseer-capture --tls-ca FILE or --tls-fingerprint SHA256)"));
+    }
+    return attach_internal::MakePlainTransport(*std::move(fd));
+  }
+  absl::StatusOr<std::unique_ptr<Transport>> t =
+      attach_internal::TlsConnect(*std::move(fd), where.host, verify, deadline);
+  if (t.ok()) return t;
+  const absl::Status& s = t.status();
+  return absl::Status(s.code(),
+                      absl::StrCat("TLS with ", name, " failed: ", s.message(),
+                                   s.code() == absl::StatusCode::kFailedPrecondition
+                                       ? " (attach to it without TLS)"
+                                       : ""));
+}
+
+void Signal(int event_fd) {
+  const uint64_t one = 1;
+  (void)!::write(event_fd, &one, sizeof(one));
+}
+
+}  // namespace
 
 struct AttachClient::Impl {
   AttachClientOptions options;
   AttachWelcome welcome;
-  UniqueFd fd;
+  std::unique_ptr<Transport> transport;
+  // Written when a send left decrypted input in the session, which the
+  // reader, waiting on the socket, would not see.
+  UniqueFd wake{::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)};
   std::shared_ptr<StreamRecording> recording;
   std::thread reader;
   absl::Mutex write_mu;  // one frame at a time on the socket
@@ -39,6 +100,8 @@ struct AttachClient::Impl {
   std::atomic<uint64_t> dropped{0};
 
   absl::Status Handshake(absl::Time deadline);
+  // Sends one frame (thread-safe), by `deadline`.
+  absl::Status Send(const std::vector<uint8_t>& frame, absl::Time deadline);
   void ReadLoop();
   absl::Status HandlePiece(const Piece& piece);
   void End(const absl::Status& why);
@@ -51,12 +114,13 @@ absl::Status AttachClient::Impl::Handshake(absl::Time deadline) {
   hello.set_token(options.token);
   hello.set_viewer(options.viewer);
   hello.set_interval_ns(absl::ToInt64Nanoseconds(options.interval));
-  if (absl::Status s = attach_internal::SendAll(fd.get(), EncodeHello(hello), deadline);
+  if (absl::Status s = attach_internal::SendAll(*transport, EncodeHello(hello), deadline);
       !s.ok()) {
     return s;
   }
   uint8_t head[kHelloHeaderSize];
-  absl::Status s = attach_internal::RecvExactly(fd.get(), absl::MakeSpan(head), deadline);
+  absl::Status s =
+      attach_internal::RecvExactly(*transport, absl::MakeSpan(head), deadline);
   if (!s.ok()) {
     return absl::Status(s.code(),
                         absl::StrCat("no hello from the program: ", s.message()));
@@ -73,7 +137,7 @@ absl::Status AttachClient::Impl::Handshake(absl::Time deadline) {
     return CheckHelloVersion(header->version, "program");
   }
   std::vector<uint8_t> payload(header->payload_size);
-  s = attach_internal::RecvExactly(fd.get(), absl::MakeSpan(payload), deadline);
+  s = attach_internal::RecvExactly(*transport, absl::MakeSpan(payload), deadline);
   if (!s.ok()) return s;
   attach::pb::ServerHello reply;
   if (!reply.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
@@ -92,7 +156,16 @@ absl::Status AttachClient::Impl::Handshake(absl::Time deadline) {
   welcome.control_allowed = reply.control_allowed();
   welcome.interval = absl::Nanoseconds(reply.interval_ns());
   welcome.viewer_id = reply.viewer_id();
+  welcome.transport = transport->Describe();
   return absl::OkStatus();
+}
+
+absl::Status AttachClient::Impl::Send(const std::vector<uint8_t>& frame,
+                                      absl::Time deadline) {
+  absl::MutexLock lock(&write_mu);
+  absl::Status s = attach_internal::SendAll(*transport, frame, deadline);
+  if (transport->HasBufferedInput()) Signal(wake.get());
+  return s;
 }
 
 absl::Status AttachClient::Impl::HandlePiece(const Piece& piece) {
@@ -152,14 +225,26 @@ void AttachClient::Impl::ReadLoop() {
   FrameSplitter splitter(FrameSplitter::Side::kFromProgram);
   std::vector<uint8_t> buffer(64 << 10);
   for (;;) {
-    const ssize_t n = ::recv(fd.get(), buffer.data(), buffer.size(), 0);
-    if (n == 0) return End(absl::OkStatus());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return End(attach_internal::ErrnoError(errno, "reading the stream"));
+    absl::StatusOr<attach_internal::IoResult> r = transport->Read(absl::MakeSpan(buffer));
+    if (!r.ok()) {
+      return End(absl::Status(
+          r.status().code(), absl::StrCat("reading the stream: ", r.status().message())));
     }
-    bytes_received.fetch_add(static_cast<uint64_t>(n));
-    splitter.Append(absl::MakeConstSpan(buffer.data(), static_cast<size_t>(n)));
+    if (r->closed) return End(absl::OkStatus());
+    if (r->bytes == 0) {
+      // Close() shuts the socket down, which wakes this poll too.
+      pollfd fds[2] = {{transport->fd(), r->wait, 0}, {wake.get(), POLLIN, 0}};
+      if (::poll(fds, 2, -1) < 0 && errno != EINTR) {
+        return End(attach_internal::ErrnoError(errno, "waiting for the stream"));
+      }
+      if (fds[1].revents != 0) {
+        uint64_t count = 0;
+        (void)!::read(wake.get(), &count, sizeof(count));
+      }
+      continue;
+    }
+    bytes_received.fetch_add(static_cast<uint64_t>(r->bytes));
+    splitter.Append(absl::MakeConstSpan(buffer.data(), r->bytes));
     Piece piece;
     for (;;) {
       absl::StatusOr<bool> got = splitter.Next(&piece);
@@ -180,11 +265,9 @@ absl::StatusOr<attach::pb::ControlReply> AttachClient::Impl::Request(
   }
   request.set_id(id);
   const absl::Time deadline = absl::Now() + timeout;
-  {
-    absl::MutexLock lock(&write_mu);
-    absl::Status s = attach_internal::SendAll(
-        fd.get(), EncodeFrame(FrameType::kControlRequest, request), deadline);
-    if (!s.ok()) return s;
+  if (absl::Status s = Send(EncodeFrame(FrameType::kControlRequest, request), deadline);
+      !s.ok()) {
+    return s;
   }
   absl::MutexLock lock(&mu);
   auto answered = [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
@@ -208,15 +291,20 @@ absl::StatusOr<std::unique_ptr<AttachClient>> AttachClient::Connect(
   if (!where.ok()) return where.status();
   if (options.token.empty()) options.token = where->token;
   const absl::Time deadline = absl::Now() + options.timeout;
+  // Found by pid: its file says whether it speaks TLS, and with what
+  // certificate.
+  if (where->tls && !options.tls.on()) {
+    options.tls.enabled = true;
+    options.tls.fingerprint = where->tls_fingerprint;
+  }
   auto impl = std::make_unique<Impl>();
+  if (!impl->wake.valid())
+    return attach_internal::ErrnoError(errno, "creating an eventfd");
   impl->welcome.endpoint = where->endpoint.ToString();
-  absl::StatusOr<UniqueFd> fd =
-      where->endpoint.kind == Endpoint::Kind::kUnix
-          ? attach_internal::ConnectUnix(where->endpoint.path)
-          : attach_internal::ConnectTcp(where->endpoint.host, where->endpoint.port,
-                                        deadline);
-  if (!fd.ok()) return fd.status();
-  impl->fd = *std::move(fd);
+  absl::StatusOr<std::unique_ptr<Transport>> transport =
+      OpenTransport(where->endpoint, options.tls, deadline);
+  if (!transport.ok()) return transport.status();
+  impl->transport = *std::move(transport);
   impl->options = std::move(options);
   if (absl::Status s = impl->Handshake(deadline); !s.ok()) return s;
   if (impl->options.keep_recording) {
@@ -234,6 +322,10 @@ absl::StatusOr<std::unique_ptr<AttachClient>> AttachClient::Connect(
   return Connect(endpoint, std::move(options));
 }
 
+absl::StatusOr<std::string> ParseTlsFingerprint(absl::string_view text) {
+  return attach_internal::ParseFingerprint(text);
+}
+
 AttachClient::AttachClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 AttachClient::~AttachClient() { Close(); }
@@ -243,8 +335,8 @@ void AttachClient::Close() {
     absl::MutexLock lock(&impl_->mu);
     if (impl_->running) impl_->closing = true;
   }
-  // Wakes the reader's recv; the descriptor itself closes with the Impl.
-  ::shutdown(impl_->fd.get(), SHUT_RDWR);
+  // Wakes the reader; the descriptor itself closes with the Impl.
+  impl_->transport->Shutdown();
   if (impl_->reader.joinable()) impl_->reader.join();
 }
 
@@ -299,9 +391,8 @@ absl::StatusOr<ProcessDetail> AttachClient::Inspect(uint64_t pid, int preview,
 absl::Status AttachClient::FinishStream(absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   if (running()) {
-    absl::MutexLock lock(&impl_->write_mu);
-    absl::Status s = attach_internal::SendAll(
-        impl_->fd.get(), EncodeFrame(FrameType::kFinish, attach::pb::Finish()), deadline);
+    absl::Status s =
+        impl_->Send(EncodeFrame(FrameType::kFinish, attach::pb::Finish()), deadline);
     if (!s.ok() && running()) return s;
   }
   if (!WaitForEnd(deadline - absl::Now())) {

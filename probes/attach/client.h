@@ -33,10 +33,29 @@
 
 namespace overseer {
 
+// TLS to a TCP endpoint. It is on when `enabled` is set or either way of
+// verifying is given, and then the program's certificate is verified before
+// anything (the token first of all) is sent: never silently unverified. An
+// endpoint found by pid whose file says TLS turns it on with the
+// fingerprint recorded there, as trustworthy as the token beside it.
+struct AttachClientTlsOptions {
+  bool enabled = false;
+  // PEM certificates to trust: a CA, or the program's own certificate. The
+  // program's certificate must then also name the host (or server_name).
+  std::string ca_file;
+  // The SHA-256 fingerprint the program's certificate must have: 64 hex
+  // digits, colons between bytes optional ("AB:CD:...").
+  std::string fingerprint;
+  // The name the certificate must be for; empty: the host connected to.
+  std::string server_name;
+  bool on() const { return enabled || !ca_file.empty() || !fingerprint.empty(); }
+};
+
 struct AttachClientOptions {
   std::string token;                          // empty: the one found with a pid, if any
   std::string viewer = "viewer";              // the name the program records
   std::string directory;                      // where a pid is looked up; "": default
+  AttachClientTlsOptions tls;                 // TCP only
   absl::Duration timeout = absl::Seconds(5);  // connect and handshake
   // The sampling interval to ask for before the stream starts (zero: the
   // program's). Honoured only when the program allows control; welcome()
@@ -58,16 +77,28 @@ struct AttachWelcome {
   bool control_allowed = false;
   absl::Duration interval;
   uint64_t viewer_id = 0;
+  std::string transport;  // "plain", or the TLS version and cipher
 };
+
+// A SHA-256 certificate fingerprint as AttachClientTlsOptions takes it: 64
+// hex digits, any case, colons between the bytes optional, an optional
+// "sha256:" prefix. Returns it as "AB:CD:..." (as `openssl x509
+// -fingerprint -sha256` prints it). Errors: InvalidArgument saying what it
+// wants. Thread-safe (pure).
+absl::StatusOr<std::string> ParseTlsFingerprint(absl::string_view text);
 
 class AttachClient {
  public:
   // Connects to `endpoint`: a socket path, "tcp:HOST:PORT", or the pid of a
   // program with an endpoint open. Errors: NotFound or Unavailable (nothing
   // there), DeadlineExceeded, InvalidArgument (not an attach endpoint, a bad
-  // endpoint string), PermissionDenied (wrong or missing token),
-  // Unimplemented (the program speaks a newer format version; both named),
-  // or the program's reason for refusing.
+  // endpoint string, TLS options that cannot work), PermissionDenied (wrong
+  // or missing token; a certificate that failed verification, with the
+  // reason), FailedPrecondition (plain TCP to an address beyond loopback,
+  // which would send the token in clear text; TLS to an endpoint without
+  // it, or plain to one that takes TLS only), Unimplemented (the program
+  // speaks a newer format version; both named), or the program's reason
+  // for refusing.
   static absl::StatusOr<std::unique_ptr<AttachClient>> Connect(
       absl::string_view endpoint, AttachClientOptions options = {});
   static absl::StatusOr<std::unique_ptr<AttachClient>> Connect(absl::string_view endpoint,

@@ -52,6 +52,11 @@ absl::StatusOr<EndpointInfo> ReadTcpFile(const std::string& path) {
     absl::string_view l = absl::StripAsciiWhitespace(line);
     if (absl::ConsumePrefix(&l, "token ")) {
       info.token = std::string(absl::StripAsciiWhitespace(l));
+    } else if (l == "tls" || absl::ConsumePrefix(&l, "tls ")) {
+      info.tls = true;
+      if (absl::ConsumePrefix(&l, "sha256 ")) {
+        info.tls_fingerprint = std::string(absl::StripAsciiWhitespace(l));
+      }
     } else if (absl::StartsWith(l, "tcp:")) {
       absl::StatusOr<Endpoint> e = ParseEndpoint(l);
       if (!e.ok()) return e.status();
@@ -83,6 +88,8 @@ bool CheckEntry(const std::string& path, const std::string& ext, EndpointInfo* i
   if (!tcp.ok()) return false;
   info->endpoint = tcp->endpoint;
   info->token = tcp->token;
+  info->tls = tcp->tls;
+  info->tls_fingerprint = tcp->tls_fingerprint;
   return true;
 }
 
@@ -252,7 +259,8 @@ absl::StatusOr<std::string> RandomToken() {
 }
 
 absl::Status WriteTcpEndpointFile(const std::string& path, const Endpoint& endpoint,
-                                  absl::string_view token) {
+                                  absl::string_view token,
+                                  absl::string_view tls_fingerprint) {
   const std::string tmp = absl::StrCat(path, ".new");
   ::unlink(tmp.c_str());
   attach_internal::UniqueFd fd(
@@ -263,7 +271,9 @@ absl::Status WriteTcpEndpointFile(const std::string& path, const Endpoint& endpo
   if (::fchmod(fd.get(), 0600) != 0) {
     return ErrnoError(errno, absl::StrCat("restricting ", tmp));
   }
-  const std::string text = absl::StrCat(endpoint.ToString(), "\ntoken ", token, "\n");
+  std::string text = absl::StrCat(endpoint.ToString(), "\ntoken ", token, "\n");
+  if (!tls_fingerprint.empty())
+    absl::StrAppend(&text, "tls sha256 ", tls_fingerprint, "\n");
   if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
     return ErrnoError(errno, absl::StrCat("writing ", tmp));
   }

@@ -5,7 +5,9 @@
 // is unset; the directory is mode 0700 and owned by the user. A Unix endpoint
 // is the socket itself, `<pid>-<program>.sock`, mode 0600. A TCP endpoint is
 // a 0600 file `<pid>-<program>.tcp` whose lines are the address
-// ("tcp:127.0.0.1:40123") and "token <hex>".
+// ("tcp:127.0.0.1:40123"), "token <hex>" and, when the endpoint speaks TLS,
+// "tls sha256 <fingerprint>" (its certificate's, "AB:CD:..."), so a viewer
+// on this machine knows to use TLS and what certificate to expect.
 //
 // Example:
 //   absl::StatusOr<std::vector<EndpointInfo>> open = ListEndpoints();
@@ -48,7 +50,10 @@ struct EndpointInfo {
   int pid = 0;
   std::string program;
   std::string token;  // TCP: read from its file; Unix: empty
-  std::string file;   // the socket or the .tcp file
+  // TCP with TLS: its certificate's SHA-256 fingerprint, from its file.
+  bool tls = false;
+  std::string tls_fingerprint;
+  std::string file;  // the socket or the .tcp file
 };
 
 // $XDG_RUNTIME_DIR/overseer, or /tmp/overseer-<uid>. Thread-safe.
@@ -85,8 +90,11 @@ absl::StatusOr<EndpointInfo> ResolveEndpoint(absl::string_view text,
 absl::StatusOr<std::string> RandomToken();
 
 // Writes the .tcp file of a TCP endpoint: mode 0600, replaced atomically.
+// A `tls_fingerprint` says the endpoint speaks TLS with that certificate;
+// empty: plain.
 absl::Status WriteTcpEndpointFile(const std::string& path, const Endpoint& endpoint,
-                                  absl::string_view token);
+                                  absl::string_view token,
+                                  absl::string_view tls_fingerprint = "");
 
 }  // namespace overseer
 

@@ -12,6 +12,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "probes/attach/endpoint.h"
+#include "probes/attach/socket_util.h"
+#include "probes/attach/tls.h"
 #include "probes/attach/viewer.h"
 
 namespace overseer {
@@ -61,6 +63,32 @@ class AttachSink final : public SampleSink {
   std::shared_ptr<ServerState> state_;
 };
 
+// Options that cannot work, before anything is opened.
+absl::Status CheckTransportOptions(AttachOptions& options) {
+  const bool tcp = options.transport == AttachOptions::Transport::kTcp;
+  const AttachTlsOptions& tls = options.tls;
+  if (tls.enabled() && !tcp) {
+    return absl::InvalidArgumentError(
+        "TLS is for TCP endpoints: a Unix socket is guarded by its permissions");
+  }
+  if (tls.enabled() && (tls.certificate_file.empty() || tls.key_file.empty())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "TLS needs both a certificate file and its key file; only the ",
+        tls.certificate_file.empty() ? "key" : "certificate", " file was given"));
+  }
+  if (!tcp) return absl::OkStatus();
+  if (options.tcp_address == "localhost") options.tcp_address = "127.0.0.1";
+  if (!tls.enabled() && !attach_internal::IsLoopbackAddress(options.tcp_address)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing to open a TCP attach endpoint on ", options.tcp_address,
+        " without TLS: it is not a loopback address, and the token would cross the "
+        "network in clear text. Give a certificate and its key (AttachOptions::tls, "
+        "or OVERSEER_ATTACH_TLS_CERT and OVERSEER_ATTACH_TLS_KEY), or listen on "
+        "127.0.0.1"));
+  }
+  return absl::OkStatus();
+}
+
 std::string ExecutableName() {
   char path[4096];
   const ssize_t n = ::readlink("/proc/self/exe", path, sizeof(path) - 1);
@@ -109,7 +137,8 @@ absl::Status AttachServer::Impl::Listen(const AttachOptions& options,
   const Endpoint e{Endpoint::Kind::kTcp, "", options.tcp_address, port};
   endpoint = e.ToString();
   file = stem + ".tcp";
-  return WriteTcpEndpointFile(file, e, options.token);
+  return WriteTcpEndpointFile(file, e, options.token,
+                              state->tls != nullptr ? state->tls->fingerprint() : "");
 }
 
 void AttachServer::Impl::Reap() {
@@ -176,7 +205,16 @@ absl::StatusOr<std::unique_ptr<AttachServer>> AttachServer::Open(Runtime& runtim
     return absl::InvalidArgumentError(
         absl::StrCat("a token is at most ", kMaxTokenSize, " bytes"));
   }
+  if (absl::Status s = CheckTransportOptions(options); !s.ok()) return s;
   const bool tcp = options.transport == AttachOptions::Transport::kTcp;
+  std::unique_ptr<attach_internal::TlsServer> tls;
+  if (options.tls.enabled()) {
+    absl::StatusOr<std::unique_ptr<attach_internal::TlsServer>> loaded =
+        attach_internal::TlsServer::Load(options.tls.certificate_file,
+                                         options.tls.key_file);
+    if (!loaded.ok()) return loaded.status();
+    tls = *std::move(loaded);
+  }
   if (tcp && options.token.empty()) {
     absl::StatusOr<std::string> token = RandomToken();
     if (!token.ok()) return token.status();
@@ -186,6 +224,7 @@ absl::StatusOr<std::unique_ptr<AttachServer>> AttachServer::Open(Runtime& runtim
   auto state = std::make_shared<ServerState>();
   impl->state = state;
   state->os_pid = static_cast<int>(::getpid());
+  state->tls = std::move(tls);
   state->program = options.program;
   if (state->program.empty()) state->program = recorder.info().program;
   if (state->program.empty()) state->program = ExecutableName();
@@ -209,9 +248,16 @@ absl::StatusOr<std::unique_ptr<AttachServer>> AttachServer::Open(Runtime& runtim
   state->options = std::move(options);
   recorder.AddSink(std::make_unique<AttachSink>(state));
   if (state->options.announce) {
-    std::fprintf(stderr, "overseer: attach endpoint %s%s%s%s\n", impl->endpoint.c_str(),
-                 tcp ? " token " : "", tcp ? state->options.token.c_str() : "",
-                 tcp ? absl::StrCat(" (also in ", impl->file, ")").c_str() : "");
+    const std::string tls_note =
+        state->tls != nullptr
+            ? absl::StrCat(" TLS, certificate SHA-256 ", state->tls->fingerprint())
+            : "";
+    const std::string tcp_note =
+        tcp ? absl::StrCat(" token ", state->options.token, tls_note, " (also in ",
+                           impl->file, ")")
+            : "";
+    std::fprintf(stderr, "overseer: attach endpoint %s%s\n", impl->endpoint.c_str(),
+                 tcp_note.c_str());
   }
   Impl* raw = impl.get();
   impl->acceptor = std::thread([raw] { raw->AcceptLoop(); });
@@ -247,6 +293,11 @@ void AttachServer::Close() {
 std::string AttachServer::endpoint() const { return impl_->endpoint; }
 const std::string& AttachServer::token() const { return impl_->state->options.token; }
 const std::string& AttachServer::file() const { return impl_->file; }
+
+const std::string& AttachServer::tls_fingerprint() const {
+  static const std::string* const kNone = new std::string();
+  return impl_->state->tls != nullptr ? impl_->state->tls->fingerprint() : *kNone;
+}
 
 std::vector<ViewerStats> AttachServer::viewers() const {
   std::vector<ViewerStats> out;

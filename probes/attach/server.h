@@ -13,9 +13,13 @@
 //
 // By default the endpoint is a Unix socket only this user can open (0600 in
 // a 0700 directory, see endpoint.h); TCP only when asked, on loopback unless
-// an address is given, and then always with a token. Viewers are read-only
-// unless `allow_control` is set: then they may change the sampling interval
-// and ask one process to describe itself.
+// an address is given, and then always with a token. TCP on an address
+// other than loopback needs TLS too (a certificate and its key, in PEM
+// files): every viewer then completes a TLS handshake before the attach
+// protocol's hello, so the token only travels inside TLS. TLS may be asked
+// for on loopback as well. Viewers are read-only unless `allow_control` is
+// set: then they may change the sampling interval and ask one process to
+// describe itself.
 //
 // Example:
 //   Runtime rt;
@@ -44,6 +48,13 @@
 
 namespace overseer {
 
+// TLS for a TCP endpoint: both files, or neither (no TLS).
+struct AttachTlsOptions {
+  std::string certificate_file;  // PEM: this program's certificate, then any chain
+  std::string key_file;          // PEM: its private key, unencrypted
+  bool enabled() const { return !certificate_file.empty() || !key_file.empty(); }
+};
+
 struct AttachOptions {
   enum class Transport { kUnix, kTcp };
   Transport transport = Transport::kUnix;
@@ -52,8 +63,11 @@ struct AttachOptions {
   // The name in the endpoint's file name and in the hello; empty: the
   // recorder's program, else this executable's name.
   std::string program;
+  // A numeric IPv4 or IPv6 address, or "localhost". Anything but loopback
+  // (127.0.0.0/8, ::1) needs `tls`; 0.0.0.0 and :: (every interface) too.
   std::string tcp_address = "127.0.0.1";
   uint16_t tcp_port = 0;  // 0: any free port
+  AttachTlsOptions tls;   // TCP only
   // What viewers must present. Empty: none over Unix (the socket's mode is
   // the check), a random one over TCP.
   std::string token;
@@ -77,8 +91,9 @@ struct AttachOptions {
 // One connected viewer, as the program sees it.
 struct ViewerStats {
   uint64_t id = 0;
-  std::string peer;    // "unix" or "tcp:HOST:PORT"
-  std::string viewer;  // the name it gave in its hello
+  std::string peer;       // "unix" or "tcp:HOST:PORT"
+  std::string viewer;     // the name it gave in its hello
+  std::string transport;  // "plain", or the TLS version and cipher
   bool streaming = false;
   uint64_t samples_sent = 0;
   uint64_t samples_dropped = 0;
@@ -93,8 +108,12 @@ class AttachServer {
   // Opens the endpoint and adds its sink to `recorder`, which must not have
   // started yet (FailedPrecondition otherwise). `runtime` and `recorder`
   // must outlive the server's use of them: destroy the server first.
-  // Errors: InvalidArgument (bad options, a path too long), PermissionDenied
-  // (a directory owned by someone else), the errno of socket calls.
+  // Errors: InvalidArgument (bad options, a path too long, a certificate or
+  // key file that holds none, or a key of another certificate, each naming
+  // the file and OpenSSL's reason), FailedPrecondition (TCP beyond loopback
+  // without TLS, naming the address), NotFound or PermissionDenied (a
+  // certificate or key file that cannot be read), PermissionDenied (a
+  // directory owned by someone else), the errno of socket calls.
   static absl::StatusOr<std::unique_ptr<AttachServer>> Open(Runtime& runtime,
                                                             Recorder& recorder,
                                                             AttachOptions options);
@@ -113,6 +132,9 @@ class AttachServer {
   std::string endpoint() const;
   // The token viewers must present (empty for a Unix socket without one).
   const std::string& token() const;
+  // The SHA-256 fingerprint of the TLS certificate ("AB:CD:..."), which a
+  // viewer may pin; empty without TLS.
+  const std::string& tls_fingerprint() const;
   // The socket, or the .tcp file holding the address and the token.
   const std::string& file() const;
   // Every viewer connected now. Thread-safe.

@@ -10,6 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -30,13 +31,6 @@ absl::StatusOr<sockaddr_un> UnixAddress(const std::string& path) {
   }
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
   return addr;
-}
-
-int PollTimeoutMs(absl::Time deadline) {
-  if (deadline == absl::InfiniteFuture()) return -1;
-  const absl::Duration left = deadline - absl::Now();
-  if (left <= absl::ZeroDuration()) return 0;
-  return static_cast<int>(absl::ToInt64Milliseconds(left)) + 1;
 }
 
 }  // namespace
@@ -183,6 +177,14 @@ absl::Status SetNonBlocking(int fd, bool on) {
   return absl::OkStatus();
 }
 
+int PollTimeoutMs(absl::Time deadline) {
+  if (deadline == absl::InfiniteFuture()) return -1;
+  const absl::Duration left = deadline - absl::Now();
+  if (left <= absl::ZeroDuration()) return 0;
+  return static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(left), 1 << 30)) +
+         1;
+}
+
 absl::Status WaitFd(int fd, bool for_write, absl::Time deadline) {
   for (;;) {
     pollfd p{fd, static_cast<short>(for_write ? POLLOUT : POLLIN), 0};
@@ -225,6 +227,43 @@ absl::Status RecvExactly(int fd, absl::Span<uint8_t> out, absl::Time deadline) {
     return ErrnoError(errno, "receiving");
   }
   return absl::OkStatus();
+}
+
+namespace {
+
+bool IsLoopback(const in_addr& a) { return (ntohl(a.s_addr) >> 24) == 127; }
+
+bool IsLoopback(const in6_addr& a) {
+  if (IN6_IS_ADDR_LOOPBACK(&a)) return true;
+  if (!IN6_IS_ADDR_V4MAPPED(&a)) return false;
+  in_addr v4{};
+  std::memcpy(&v4.s_addr, a.s6_addr + 12, 4);
+  return IsLoopback(v4);
+}
+
+}  // namespace
+
+bool IsLoopbackAddress(const std::string& address) {
+  if (address == "localhost") return true;
+  in_addr v4{};
+  if (::inet_pton(AF_INET, address.c_str(), &v4) == 1) return IsLoopback(v4);
+  in6_addr v6{};
+  if (::inet_pton(AF_INET6, address.c_str(), &v6) == 1) return IsLoopback(v6);
+  return false;
+}
+
+bool PeerIsLoopback(int fd) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof(addr);
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return false;
+  if (addr.ss_family == AF_UNIX) return true;
+  if (addr.ss_family == AF_INET) {
+    return IsLoopback(reinterpret_cast<const sockaddr_in*>(&addr)->sin_addr);
+  }
+  if (addr.ss_family == AF_INET6) {
+    return IsLoopback(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_addr);
+  }
+  return false;
 }
 
 std::string PeerName(int fd) {

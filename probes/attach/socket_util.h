@@ -70,6 +70,10 @@ absl::StatusOr<UniqueFd> ConnectTcp(const std::string& host, uint16_t port,
 
 absl::Status SetNonBlocking(int fd, bool on);
 
+// The poll(2) timeout in milliseconds that ends at `deadline`, rounded up:
+// -1 for the infinite future, 0 once it passed. Thread-safe.
+int PollTimeoutMs(absl::Time deadline);
+
 // Waits until `fd` is readable (or writable) or `deadline` passes:
 // DeadlineExceeded then. Works on blocking and non-blocking sockets.
 absl::Status WaitFd(int fd, bool for_write, absl::Time deadline);
@@ -81,6 +85,15 @@ absl::Status SendAll(int fd, absl::Span<const uint8_t> bytes, absl::Time deadlin
 // Receives exactly `out.size()` bytes by `deadline`. Errors: Unavailable
 // when the peer closes first, DeadlineExceeded, the errno of recv(2).
 absl::Status RecvExactly(int fd, absl::Span<uint8_t> out, absl::Time deadline);
+
+// True for an address that only this machine can reach: 127.0.0.0/8, ::1,
+// ::ffff:127.x.y.z, and "localhost". Anything else (0.0.0.0 and :: too,
+// which mean every interface) is not. Thread-safe (pure).
+bool IsLoopbackAddress(const std::string& address);
+
+// True when the connected socket's peer is a loopback address (or the
+// socket is a Unix one).
+bool PeerIsLoopback(int fd);
 
 // A "peer" description for logs: "unix" or "tcp:1.2.3.4:5678".
 std::string PeerName(int fd);

@@ -32,10 +32,9 @@ bool ReadyToStream(ServerState* s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   return s->info.has_value() || s->ended || s->closing;
 }
 
-int PollMs(absl::Time deadline) {
-  if (deadline == absl::InfiniteFuture()) return -1;
-  const int64_t ms = absl::ToInt64Milliseconds(deadline - absl::Now());
-  return static_cast<int>(std::clamp<int64_t>(ms + 1, 0, 1 << 30));
+// A status of the same code whose message says what was being done.
+absl::Status Doing(const absl::Status& s, absl::string_view what) {
+  return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));
 }
 
 }  // namespace
@@ -75,12 +74,16 @@ Viewer::Viewer(std::shared_ptr<ServerState> state, UniqueFd fd, uint64_t id)
 Viewer::~Viewer() = default;
 
 void Viewer::Run() {
-  absl::Status s = Handshake();
+  handshake_deadline_ = absl::Now() + state_->options.handshake_timeout;
+  absl::Status s = OpenTransport();
+  if (s.ok()) s = Handshake();
   if (s.ok()) s = Stream();
   {
     absl::MutexLock lock(&writer_mu_);
     finished_ = true;  // the recorder stops offering samples to it
   }
+  if (transport_ != nullptr) transport_->Shutdown();
+  transport_.reset();
   fd_.reset();
   done_.store(true);
   state_->Wake();
@@ -108,25 +111,53 @@ void Viewer::Enqueue(std::vector<uint8_t> bytes) {
   queue_.push_back(std::move(bytes));
 }
 
-absl::Status Viewer::RecvHello(absl::Span<uint8_t> out, absl::Time deadline) {
-  while (!out.empty()) {
+absl::StatusOr<uint8_t> Viewer::PeekFirstByte() {
+  for (;;) {
     pollfd fds[2] = {{fd_.get(), POLLIN, 0}, {wake_fd_.get(), POLLIN, 0}};
-    const int n = ::poll(fds, 2, PollMs(deadline));
-    if (n < 0 && errno != EINTR) return ErrnoError(errno, "waiting for a hello");
+    const int n = ::poll(fds, 2, PollTimeoutMs(handshake_deadline_));
+    if (n < 0 && errno != EINTR) return ErrnoError(errno, "waiting for a viewer");
     if (close_requested()) return absl::CancelledError("the server is closing");
-    if (n == 0 && absl::Now() >= deadline) {
-      return absl::DeadlineExceededError("the viewer sent no hello in time");
+    if (n == 0 && absl::Now() >= handshake_deadline_) {
+      return absl::DeadlineExceededError("the viewer sent nothing in time");
     }
     if (n <= 0 || fds[0].revents == 0) continue;
-    const ssize_t got = ::recv(fd_.get(), out.data(), out.size(), MSG_DONTWAIT);
+    uint8_t first = 0;
+    const ssize_t got = ::recv(fd_.get(), &first, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (got == 1) return first;
     if (got == 0) return absl::UnavailableError("the viewer left");
-    if (got < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
-      return ErrnoError(errno, "reading a hello");
-    }
-    out.remove_prefix(static_cast<size_t>(got));
+    if (errno != EINTR && errno != EAGAIN) return ErrnoError(errno, "reading a viewer");
   }
+}
+
+absl::Status Viewer::OpenTransport() {
+  if (state_->tls != nullptr) {
+    absl::StatusOr<uint8_t> first = PeekFirstByte();
+    if (!first.ok()) return first.status();
+    if (*first == kTlsHandshakeRecord) {
+      absl::StatusOr<std::unique_ptr<Transport>> tls =
+          state_->tls->Accept(std::move(fd_), handshake_deadline_, wake_fd_.get());
+      if (!tls.ok()) return tls.status();
+      transport_ = *std::move(tls);
+    } else {
+      plain_on_tls_ = true;
+    }
+  }
+  if (transport_ == nullptr) transport_ = MakePlainTransport(std::move(fd_));
+  absl::MutexLock lock(&queue_mu_);
+  transport_name_ = transport_->Describe();
   return absl::OkStatus();
+}
+
+absl::Status Viewer::RecvHello(absl::Span<uint8_t> out, absl::Time deadline) {
+  const absl::Status s = RecvExactly(*transport_, out, deadline, wake_fd_.get());
+  switch (s.code()) {
+    case absl::StatusCode::kCancelled:
+      return absl::CancelledError("the server is closing");
+    case absl::StatusCode::kDeadlineExceeded:
+      return absl::DeadlineExceededError("the viewer sent no hello in time");
+    default:
+      return s.ok() ? s : Doing(s, "reading a hello");
+  }
 }
 
 absl::Status Viewer::Refuse(const absl::Status& why) {
@@ -135,13 +166,21 @@ absl::Status Viewer::Refuse(const absl::Status& why) {
   hello.set_message(std::string(why.message()));
   hello.set_pid(static_cast<uint64_t>(state_->os_pid));
   hello.set_program(state_->program);
-  (void)SendAll(fd_.get(), EncodeHello(hello),
-                absl::Now() + state_->options.handshake_timeout);
+  const absl::Time deadline = absl::Now() + state_->options.handshake_timeout;
+  if (SendAll(*transport_, EncodeHello(hello), deadline).ok()) {
+    // What is already here (the rest of a hello that was not read); bounded,
+    // so a viewer that keeps sending cannot keep this thread.
+    uint8_t scrap[4096];
+    for (int i = 0; i < 16; ++i) {
+      absl::StatusOr<IoResult> r = transport_->Read(absl::MakeSpan(scrap));
+      if (!r.ok() || r->closed || r->bytes == 0) break;
+    }
+  }
   return why;
 }
 
 absl::Status Viewer::Handshake() {
-  const absl::Time deadline = absl::Now() + state_->options.handshake_timeout;
+  const absl::Time deadline = handshake_deadline_;
   uint8_t head[kHelloHeaderSize];
   // A peer that leaves before its hello (a discovery probe) gets nothing.
   if (absl::Status s = RecvHello(absl::MakeSpan(head), deadline); !s.ok()) {
@@ -155,6 +194,12 @@ absl::Status Viewer::Handshake() {
   std::vector<uint8_t> payload(header->payload_size);
   if (absl::Status s = RecvHello(absl::MakeSpan(payload), deadline); !s.ok()) {
     return s;
+  }
+  if (plain_on_tls_) {
+    // Before the token is looked at: a plain connection learns nothing of it.
+    return Refuse(absl::FailedPreconditionError(
+        "this endpoint takes viewers over TLS only: attach with TLS, verifying its "
+        "certificate (overseer-capture --tls-ca FILE or --tls-fingerprint SHA256)"));
   }
   attach::pb::ClientHello hello;
   if (!hello.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
@@ -214,14 +259,17 @@ absl::Status Viewer::BeginStream(const CaptureInfo& run_info) {
   hello.set_control_allowed(state_->options.allow_control);
   hello.set_interval_ns(info.interval_ns);
   hello.set_viewer_id(id_);
-  return SendAll(fd_.get(), EncodeHello(hello),
+  return SendAll(*transport_, EncodeHello(hello),
                  absl::Now() + state_->options.handshake_timeout);
 }
 
 absl::Status Viewer::Stream() {
-  if (absl::Status s = SetNonBlocking(fd_.get(), true); !s.ok()) return s;
   FrameSplitter splitter(FrameSplitter::Side::kFromViewer);
   absl::Time close_deadline = absl::InfiniteFuture();
+  // What the transport last said it waits for (a TLS session may need the
+  // socket writable to read, or readable to write).
+  short read_wait = POLLIN;
+  short write_wait = POLLOUT;
   for (;;) {
     bool closing = false;
     bool has_output = false;
@@ -241,57 +289,61 @@ absl::Status Viewer::Stream() {
     if (closing && absl::Now() >= close_deadline) {
       return absl::DeadlineExceededError("the viewer did not drain in time");
     }
+    // Requests the session decrypted already are read without waiting.
+    const bool buffered = want_input && transport_->HasBufferedInput();
     pollfd fds[2] = {
-        {fd_.get(),
-         static_cast<short>((want_input ? POLLIN : 0) | (has_output ? POLLOUT : 0)), 0},
+        {transport_->fd(),
+         static_cast<short>((want_input ? read_wait : 0) | (has_output ? write_wait : 0)),
+         0},
         {wake_fd_.get(), POLLIN, 0}};
-    if (::poll(fds, 2, PollMs(close_deadline)) < 0 && errno != EINTR) {
+    if (::poll(fds, 2, buffered ? 0 : PollTimeoutMs(close_deadline)) < 0 &&
+        errno != EINTR) {
       return ErrnoError(errno, "waiting on a viewer");
     }
     if (fds[1].revents != 0) DrainEventFd(wake_fd_.get());
     const short ev = fds[0].revents;
-    if ((ev & POLLIN) != 0) {
-      if (absl::Status s = ReadRequests(splitter); !s.ok()) return s;
-    } else if ((ev & (POLLERR | POLLHUP | POLLNVAL)) != 0) {
+    constexpr short kGone = POLLERR | POLLHUP | POLLNVAL;
+    if (want_input && (buffered || (ev & (read_wait | kGone)) != 0)) {
+      if (absl::Status s = ReadRequests(splitter, &read_wait); !s.ok()) return s;
+    } else if ((ev & kGone) != 0) {
       return absl::UnavailableError("the viewer left");
     }
-    if ((ev & POLLOUT) != 0) {
-      if (absl::Status s = SendQueued(); !s.ok()) return s;
+    if (has_output && (ev & write_wait) != 0) {
+      if (absl::Status s = SendQueued(&write_wait); !s.ok()) return s;
     }
   }
 }
 
-absl::Status Viewer::SendQueued() {
+absl::Status Viewer::SendQueued(short* wait) {
   absl::MutexLock lock(&queue_mu_);
+  *wait = POLLOUT;
   while (!queue_.empty()) {
     const std::vector<uint8_t>& front = queue_.front();
-    const ssize_t n = ::send(fd_.get(), front.data() + front_sent_,
-                             front.size() - front_sent_, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) break;
-      return ErrnoError(errno, "sending to a viewer");
+    absl::StatusOr<IoResult> r =
+        transport_->Write(absl::MakeConstSpan(front).subspan(front_sent_));
+    if (!r.ok()) return Doing(r.status(), "sending to a viewer");
+    if (r->bytes == 0) {
+      *wait = r->wait;
+      break;
     }
-    front_sent_ += static_cast<size_t>(n);
-    queued_bytes_ -= static_cast<size_t>(n);
-    bytes_sent_.fetch_add(static_cast<uint64_t>(n));
-    if (front_sent_ < front.size()) break;
+    front_sent_ += r->bytes;
+    queued_bytes_ -= r->bytes;
+    bytes_sent_.fetch_add(static_cast<uint64_t>(r->bytes));
+    if (front_sent_ < front.size()) continue;
     queue_.pop_front();
     front_sent_ = 0;
   }
   return absl::OkStatus();
 }
 
-absl::Status Viewer::ReadRequests(FrameSplitter& splitter) {
+absl::Status Viewer::ReadRequests(FrameSplitter& splitter, short* wait) {
   uint8_t buffer[kReadPiece];
-  const ssize_t n = ::recv(fd_.get(), buffer, sizeof(buffer), MSG_DONTWAIT);
-  if (n == 0) return absl::UnavailableError("the viewer left");
-  if (n < 0) {
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-      return absl::OkStatus();
-    }
-    return ErrnoError(errno, "reading from a viewer");
-  }
-  splitter.Append(absl::MakeConstSpan(buffer, static_cast<size_t>(n)));
+  absl::StatusOr<IoResult> r = transport_->Read(absl::MakeSpan(buffer));
+  if (!r.ok()) return Doing(r.status(), "reading from a viewer");
+  if (r->closed) return absl::UnavailableError("the viewer left");
+  *wait = r->bytes == 0 ? r->wait : short{POLLIN};
+  if (r->bytes == 0) return absl::OkStatus();
+  splitter.Append(absl::MakeConstSpan(buffer, r->bytes));
   Piece piece;
   for (;;) {
     absl::StatusOr<bool> got = splitter.Next(&piece);
@@ -333,6 +385,7 @@ ViewerStats Viewer::stats() const {
   s.bytes_sent = bytes_sent_.load();
   absl::MutexLock lock(&queue_mu_);
   s.viewer = viewer_name_;
+  s.transport = transport_name_;
   s.queued_bytes = queued_bytes_;
   s.peak_queued_bytes = peak_queued_bytes_;
   s.largest_sample_bytes = largest_sample_;

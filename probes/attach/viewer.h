@@ -30,6 +30,8 @@
 #include "probes/attach/protocol.h"
 #include "probes/attach/server.h"
 #include "probes/attach/socket_util.h"
+#include "probes/attach/tls.h"
+#include "probes/attach/transport.h"
 #include "probes/capture/capture_writer.h"
 #include "probes/sampler/recorder.h"
 
@@ -42,6 +44,7 @@ struct ServerState {
   std::string program;
   int os_pid = 0;
   UniqueFd wake_fd;  // an eventfd: a viewer ended, or the server closes
+  std::unique_ptr<const TlsServer> tls;  // null: viewers speak plain attach
 
   mutable absl::Mutex mu;
   std::optional<CaptureInfo> info ABSL_GUARDED_BY(mu);  // the recorder began
@@ -70,8 +73,9 @@ class Viewer {
   Viewer(const Viewer&) = delete;
   Viewer& operator=(const Viewer&) = delete;
 
-  // The connection's thread body: handshake, then stream until the viewer
-  // goes or is closed. Closes the socket before returning.
+  // The connection's thread body: the TLS handshake (when the endpoint
+  // has TLS), the attach handshake, then stream until the viewer goes or is
+  // closed. Closes the socket before returning.
   void Run();
 
   // Recorder thread: encodes the sample (and the events since the previous
@@ -87,18 +91,27 @@ class Viewer {
   ViewerStats stats() const;
 
  private:
+  // Puts the accepted socket under its transport: plain, or TLS once the
+  // viewer completed the TLS handshake. A viewer that speaks plain attach
+  // to a TLS endpoint gets a plain transport, and its hello a refusal.
+  absl::Status OpenTransport();
+  absl::StatusOr<uint8_t> PeekFirstByte();
   absl::Status Handshake();
+  // Tells the viewer why it is refused, then reads what else it sent, so
+  // that closing does not reset the connection before it read the reason.
   absl::Status Refuse(const absl::Status& why);
   absl::Status BeginStream(const CaptureInfo& run_info);
   absl::Status Stream();
-  absl::Status ReadRequests(FrameSplitter& splitter);
+  // Each reads or sends what it can; `*wait` gets the readiness to wait
+  // for before calling again.
+  absl::Status ReadRequests(FrameSplitter& splitter, short* wait);
   attach::pb::ControlReply Control(const attach::pb::ControlRequest& request);
   // Clamps and applies a new sampling interval; requires control_mu held
   // (shared) and the recorder present. Returns the interval in force.
   absl::StatusOr<absl::Duration> SetInterval(absl::Duration want);
   // The interval a viewer's hello asks for, when control is allowed.
   void ApplyHelloInterval(int64_t interval_ns);
-  absl::Status SendQueued();
+  absl::Status SendQueued(short* wait);
   absl::Status RecvHello(absl::Span<uint8_t> out, absl::Time deadline);
   void Enqueue(std::vector<uint8_t> bytes);
   void RequestClose();
@@ -106,8 +119,11 @@ class Viewer {
   void Wake() const;
 
   const std::shared_ptr<ServerState> state_;
-  UniqueFd fd_;
-  UniqueFd wake_fd_;  // eventfd: the queue grew, or close was asked
+  UniqueFd fd_;  // until OpenTransport moves it into transport_
+  std::unique_ptr<Transport> transport_;
+  absl::Time handshake_deadline_;
+  bool plain_on_tls_ = false;  // refuse the hello: this endpoint is TLS only
+  UniqueFd wake_fd_;           // eventfd: the queue grew, or close was asked
   const uint64_t id_;
   std::string peer_;
 
@@ -130,6 +146,7 @@ class Viewer {
   size_t largest_sample_ ABSL_GUARDED_BY(queue_mu_) = 0;
   bool close_requested_ ABSL_GUARDED_BY(queue_mu_) = false;
   std::string viewer_name_ ABSL_GUARDED_BY(queue_mu_);
+  std::string transport_name_ ABSL_GUARDED_BY(queue_mu_);
 
   std::atomic<bool> done_{false};
   std::atomic<bool> streaming_flag_{false};

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "probes/attach/client.h"
 #include "probes/metrics/metrics_server.h"
 
 namespace overseer {
@@ -56,8 +57,15 @@ absl::Status Check(const CaptureToolOptions& o, int modes) {
   if (o.out.empty() && o.metrics.empty()) {
     return Bad("missing --out FILE (where to write the capture) or --metrics HOST:PORT");
   }
-  if (!o.token.empty() && o.mode != CaptureToolOptions::Mode::kAttach) {
-    return Bad("--token goes with --attach");
+  const bool attach = o.mode == CaptureToolOptions::Mode::kAttach;
+  if (!o.token.empty() && !attach) return Bad("--token goes with --attach");
+  if (!attach &&
+      (!o.tls_ca.empty() || !o.tls_fingerprint.empty() || !o.tls_name.empty())) {
+    return Bad(
+        "--tls-ca, --tls-fingerprint and --tls-name go with --attach tcp:HOST:PORT");
+  }
+  if (!o.tls_name.empty() && o.tls_ca.empty()) {
+    return Bad("--tls-name goes with --tls-ca: a pinned fingerprint names no host");
   }
   return absl::OkStatus();
 }
@@ -97,6 +105,17 @@ absl::StatusOr<CaptureToolOptions> ParseCaptureArgs(
     } else if (IsFlag(arg, "--token")) {
       if (!(value = TakeValue(args, i, "--token")).ok()) return value.status();
       o.token = *value;
+    } else if (IsFlag(arg, "--tls-ca") || IsFlag(arg, "--tls-name")) {
+      const std::string flag = arg.substr(0, arg.find('='));
+      if (!(value = TakeValue(args, i, flag)).ok()) return value.status();
+      if (value->empty()) return Bad(absl::StrCat(flag, " needs a value"));
+      (flag == "--tls-ca" ? o.tls_ca : o.tls_name) = *value;
+    } else if (IsFlag(arg, "--tls-fingerprint")) {
+      if (!(value = TakeValue(args, i, "--tls-fingerprint")).ok()) return value.status();
+      absl::StatusOr<std::string> pin = ParseTlsFingerprint(*value);
+      if (!pin.ok())
+        return Bad(absl::StrCat("--tls-fingerprint: ", pin.status().message()));
+      o.tls_fingerprint = *pin;
     } else if (IsFlag(arg, "--out") || arg == "-o") {
       if (!(value = TakeValue(args, i, arg == "-o" ? "-o" : "--out")).ok()) {
         return value.status();
@@ -144,6 +163,7 @@ std::string CaptureUsage() {
   return R"(usage:
   overseer-capture --out FILE [options] --launch -- CMD ARGS...
   overseer-capture --out FILE [options] --attach ENDPOINT [--token TOKEN]
+                   [--tls-ca FILE | --tls-fingerprint SHA256] [--tls-name NAME]
   overseer-capture --metrics HOST:PORT [options] --attach ENDPOINT | --launch ...
   overseer-capture --list
 
@@ -155,6 +175,14 @@ this machine with an endpoint open. --metrics serves the program's figures
 at http://HOST:PORT/metrics in the OpenMetrics text format while it records;
 without --out it only serves (an exporter beside the program, for Prometheus).
 
+Beyond loopback a program serves TCP only with TLS, and this tool attaches to
+it only with TLS, verifying the program's certificate before the token is
+sent: --tls-ca FILE trusts the PEM certificates in FILE (a CA, or the
+program's own certificate, which must then name HOST), --tls-fingerprint
+pins the SHA-256 fingerprint of the program's certificate (as `openssl x509
+-noout -fingerprint -sha256` prints it). A pid on this machine needs neither:
+its endpoint file says whether it speaks TLS, and with what certificate.
+
 options:
   --out FILE        the capture to write
   --metrics A       serve /metrics on A: HOST:PORT, or PORT for loopback
@@ -164,6 +192,11 @@ options:
   --interval D      ask the program to sample every D (needs control; with
                     --launch it is enabled for the launched program)
   --wait D          how long --launch waits for the endpoint (default 10s)
+  --tls-ca FILE     attach over TLS, trusting the certificates in FILE
+  --tls-fingerprint SHA256
+                    attach over TLS, pinning the program's certificate
+  --tls-name NAME   with --tls-ca: the name the certificate must be for, when
+                    not HOST (e.g. when attaching through a tunnel)
   --quiet           no progress line
   --help            this text
 

@@ -2,6 +2,7 @@
 //
 //   overseer-capture --launch [--] CMD ARGS...   --out FILE [--duration D]
 //   overseer-capture --attach ENDPOINT [--token T] --out FILE [--duration D]
+//       [--tls-ca FILE | --tls-fingerprint SHA256] [--tls-name NAME]
 //   overseer-capture --list
 // plus --interval D (asks the program, if it allows control), --wait D (how
 // long --launch waits for the endpoint), --metrics HOST:PORT (serve /metrics
@@ -30,6 +31,12 @@ struct CaptureToolOptions {
   std::vector<std::string> command;  // kLaunch: the program and its args
   std::string endpoint;              // kAttach: a path, a pid or tcp:HOST:PORT
   std::string token;
+  // TLS to a tcp: endpoint (kAttach): trust this PEM file (a CA or the
+  // program's certificate), or pin this SHA-256 fingerprint ("AB:CD:...");
+  // and the name the certificate must carry when not the host.
+  std::string tls_ca;
+  std::string tls_fingerprint;
+  std::string tls_name;
   std::string out;                   // empty: no file (with --metrics only)
   std::string metrics;               // HOST:PORT to serve /metrics on; empty: none
   size_t metrics_top = 20;           // processes per ranking in /metrics

@@ -127,9 +127,14 @@ int ListCommand(std::FILE* out, std::FILE* err) {
   }
   std::fprintf(out, "%-8s %-24s %s\n", "PID", "PROGRAM", "ENDPOINT");
   for (const EndpointInfo& e : *found) {
+    const char* note = "";
+    if (e.tls) {
+      note = "  (TLS; token and certificate fingerprint in its .tcp file)";
+    } else if (!e.token.empty()) {
+      note = "  (token in its .tcp file)";
+    }
     std::fprintf(out, "%-8d %-24s %s%s\n", e.pid, e.program.c_str(),
-                 e.endpoint.ToString().c_str(),
-                 e.token.empty() ? "" : "  (token in its .tcp file)");
+                 e.endpoint.ToString().c_str(), note);
   }
   return kCaptureOk;
 }
@@ -354,6 +359,9 @@ int Record(const CaptureToolOptions& options, std::FILE* err) {
   std::atomic<bool> write_failed{false};
   AttachClientOptions copts;
   copts.token = options.token;
+  copts.tls.ca_file = options.tls_ca;
+  copts.tls.fingerprint = options.tls_fingerprint;
+  copts.tls.server_name = options.tls_name;
   copts.viewer = "overseer-capture";
   // A file is written through, never held in memory; /metrics reads the
   // samples decoded (and the analysis reads the recording they are in).
@@ -377,12 +385,15 @@ int Record(const CaptureToolOptions& options, std::FILE* err) {
     return kCaptureFailed;
   }
   const AttachWelcome& w = (*client)->welcome();
+  const std::string over =
+      w.transport == "plain" ? std::string() : absl::StrCat(" over ", w.transport);
   if (file != nullptr) {
-    std::fprintf(err, "overseer-capture: recording %s (pid %d) from %s into %s\n",
-                 w.program.c_str(), w.pid, w.endpoint.c_str(), options.out.c_str());
+    std::fprintf(err, "overseer-capture: recording %s (pid %d) from %s%s into %s\n",
+                 w.program.c_str(), w.pid, w.endpoint.c_str(), over.c_str(),
+                 options.out.c_str());
   } else {
-    std::fprintf(err, "overseer-capture: watching %s (pid %d) from %s\n",
-                 w.program.c_str(), w.pid, w.endpoint.c_str());
+    std::fprintf(err, "overseer-capture: watching %s (pid %d) from %s%s\n",
+                 w.program.c_str(), w.pid, w.endpoint.c_str(), over.c_str());
   }
   if (metrics.enabled()) {
     metrics.Watch((*client)->recording());

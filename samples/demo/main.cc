@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -58,7 +59,8 @@ void AddDemoFlags(FlagSet& flags, DemoOptions& o) {
                     "how often the capture samples every process (10ms and up)");
   flags.AddString("listen", &o.listen,
                   "open an attach endpoint: unix, tcp, tcp:PORT or tcp:HOST:PORT "
-                  "(default: as OVERSEER_ATTACH says)");
+                  "(default: as OVERSEER_ATTACH says; beyond loopback, TLS with "
+                  "OVERSEER_ATTACH_TLS_CERT and OVERSEER_ATTACH_TLS_KEY)");
   flags.AddBool("allow-control", &o.allow_control,
                 "let attached viewers change the interval and inspect processes");
   flags.AddBool("quiet", &o.quiet, "no per-second line");
@@ -91,14 +93,13 @@ absl::StatusOr<std::optional<AttachOptions>> ListenOptions(const DemoOptions& o,
   AttachOptions base;
   base.program = program;
   base.announce = true;
-  if (o.listen.empty()) {
-    return AttachOptionsFromEnv(std::getenv(kAttachEnv), std::getenv(kAttachControlEnv),
-                                std::getenv(kAttachTokenEnv), base);
-  }
-  absl::StatusOr<std::optional<AttachOptions>> options =
-      AttachOptionsFromEnv(o.listen.c_str(), o.allow_control ? "1" : nullptr,
-                           std::getenv(kAttachTokenEnv), base);
-  if (!options.ok()) {
+  // The token and the TLS files come from the environment either way.
+  AttachEnv env = AttachEnv::FromProcess();
+  if (o.listen.empty()) return AttachOptionsFromEnv(env, base);
+  env.attach = o.listen.c_str();
+  env.control = o.allow_control ? "1" : nullptr;
+  absl::StatusOr<std::optional<AttachOptions>> options = AttachOptionsFromEnv(env, base);
+  if (!options.ok() && absl::StrContains(options.status().message(), "is not one of")) {
     return absl::InvalidArgumentError(
         "--listen takes unix, tcp, tcp:PORT or tcp:HOST:PORT, not '" + o.listen + "'");
   }

@@ -114,6 +114,25 @@ TEST(EndpointTest, ATcpEntryOfALiveProcessIsListedWithItsToken) {
   EXPECT_EQ(FindEndpoint(1073741823, dir).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST(EndpointTest, ATlsEntrySaysSoWithItsFingerprintAndAPlainOneDoesNot) {
+  const std::string dir = FreshDir("tls");
+  ASSERT_TRUE(PrepareAttachDirectory(dir).ok());
+  const std::string file = dir + "/" + EndpointStem(::getpid(), "me") + ".tcp";
+  ASSERT_TRUE(
+      WriteTcpEndpointFile(file, *ParseEndpoint("tcp:0.0.0.0:9"), "tok", "AB:CD").ok());
+  absl::StatusOr<EndpointInfo> e = FindEndpoint(::getpid(), dir);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_TRUE(e->tls);
+  EXPECT_EQ(e->tls_fingerprint, "AB:CD");
+  EXPECT_EQ(e->token, "tok");
+  // A file of a program from before TLS, or written without it.
+  ASSERT_TRUE(WriteTcpEndpointFile(file, *ParseEndpoint("tcp:127.0.0.1:9"), "tok").ok());
+  e = FindEndpoint(::getpid(), dir);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_FALSE(e->tls);
+  EXPECT_TRUE(e->tls_fingerprint.empty());
+}
+
 TEST(EndpointTest, TokensAreThirtyTwoHexDigitsAndDiffer) {
   absl::StatusOr<std::string> a = RandomToken();
   absl::StatusOr<std::string> b = RandomToken();

@@ -36,6 +36,23 @@ TEST(CaptureOptionsTest, AttachTakesAnEndpointAToken_AndEqualsSignsWork) {
   EXPECT_TRUE(o->quiet);
 }
 
+TEST(CaptureOptionsTest, AttachTakesTlsTrustAFingerprintAndAName) {
+  auto ca = Parse({"--attach", "tcp:10.0.0.5:4000", "--tls-ca", "ca.pem",
+                   "--tls-name=node7", "--out", "x.ovc"});
+  ASSERT_TRUE(ca.ok()) << ca.status();
+  EXPECT_EQ(ca->tls_ca, "ca.pem");
+  EXPECT_EQ(ca->tls_name, "node7");
+  EXPECT_TRUE(ca->tls_fingerprint.empty());
+  const std::string bare(64, 'a');
+  auto pin = Parse(
+      {"--attach", "tcp:10.0.0.5:4000", "--tls-fingerprint=" + bare, "--out", "x.ovc"});
+  ASSERT_TRUE(pin.ok()) << pin.status();
+  EXPECT_EQ(pin->tls_fingerprint.size(), 95u);  // 32 bytes, colons between
+  EXPECT_EQ(pin->tls_fingerprint.substr(0, 6), "AA:AA:");
+  EXPECT_NE(CaptureUsage().find("--tls-ca FILE"), std::string::npos);
+  EXPECT_NE(CaptureUsage().find("--tls-fingerprint"), std::string::npos);
+}
+
 TEST(CaptureOptionsTest, ListAndHelpNeedNothingElse) {
   EXPECT_EQ(Parse({"--list"})->mode, Mode::kList);
   EXPECT_EQ(Parse({"--help"})->mode, Mode::kHelp);
@@ -74,6 +91,10 @@ TEST(CaptureOptionsTest, BadArgumentsAreNamedInTheError) {
       {{"--attach", "1", "--metrics", "1.2.3.4:99999"}, "--metrics"},
       {{"--attach", "1", "--metrics", "9464", "--metrics-top", "0"}, "--metrics-top"},
       {{"--attach", "1", "--metrics-top", "lots", "--out", "x"}, "--metrics-top"},
+      {{"--out", "x", "--tls-ca", "ca.pem", "--launch", "cmd"}, "--tls-ca"},
+      {{"--out", "x", "--attach", "1", "--tls-fingerprint", "12:34"}, "SHA-256"},
+      {{"--out", "x", "--attach", "1", "--tls-ca="}, "--tls-ca needs a value"},
+      {{"--out", "x", "--attach", "1", "--tls-name", "n"}, "--tls-name goes with"},
   };
   for (const auto& [args, want] : cases) {
     auto o = Parse(args);

@@ -19,10 +19,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "probes/attach/socket_util.h"
+#include "probes/attach/endpoint.h"
 #include "probes/capture/capture_reader.h"
 #include "probes/tools/capture_options.h"
 #include "probes/tools/capture_run.h"
 #include "tests/probes/attach/attach_test_util.h"
+#include "tests/probes/attach/tls_test_util.h"
 
 extern char** environ;
 
@@ -272,6 +274,85 @@ TEST(CaptureToolTest, ListShowsTheProgramsWithAnEndpointOpen) {
   EXPECT_NE(said.find(program.server->endpoint()), std::string::npos) << said;
   std::remove(out_path.c_str());
   std::remove((runtime_dir + ".err").c_str());
+}
+
+TEST(CaptureToolTest, AttachingOverTlsWithTheCertificateAsCaRecordsTheProgram) {
+  const std::string dir = FreshDirectory("tls");
+  absl::StatusOr<testing::TestCertificate> cert =
+      testing::MakeSelfSignedCertificate(dir + "-cert/cert", {"IP:127.0.0.1"});
+  ASSERT_TRUE(cert.ok()) << cert.status();
+  AttachOptions options;
+  options.transport = AttachOptions::Transport::kTcp;
+  options.tls = {cert->certificate_file, cert->key_file};
+  TestProgram program(dir, options, 3);
+  ASSERT_TRUE(program.Start().ok()) << program.open_status;
+  const std::string out = dir + ".ovc";
+  std::string err;
+  ASSERT_EQ(
+      RunTool({"--out", out, "--duration", "1s", "--attach", program.server->endpoint(),
+               "--token", program.server->token(), "--tls-ca", cert->certificate_file},
+              {}, &err),
+      kCaptureOk)
+      << err;
+  EXPECT_NE(err.find("over TLSv1.3"), std::string::npos) << err;
+  absl::StatusOr<std::unique_ptr<Recording>> read = OpenCaptureFile(out);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_TRUE((*read)->status().ok()) << (*read)->status();
+  ASSERT_GT((*read)->sample_count(), 0u);
+  EXPECT_EQ(Names(**read, (*read)->sample_count() - 1),
+            (std::set<std::string>{"keeper.1", "keeper.2", "keeper.3"}));
+  std::remove(out.c_str());
+
+  // Without TLS the program says what to do instead.
+  EXPECT_EQ(RunTool({"--out", out, "--attach", program.server->endpoint(), "--token",
+                     program.server->token()},
+                    {}, &err),
+            kCaptureFailed);
+  EXPECT_NE(err.find("TLS only"), std::string::npos) << err;
+  EXPECT_NE(::access(out.c_str(), F_OK), 0);
+}
+
+TEST(CaptureToolTest, AProgramOnEveryInterfaceWithTlsFromItsEnvironmentIsFoundByPid) {
+  const std::string runtime_dir = FreshDirectory("tlsenv");
+  absl::StatusOr<testing::TestCertificate> cert =
+      testing::MakeSelfSignedCertificate(runtime_dir + "-cert/cert", {"IP:127.0.0.1"});
+  ASSERT_TRUE(cert.ok()) << cert.status();
+  const std::vector<std::string> env = {
+      "XDG_RUNTIME_DIR=" + runtime_dir, "OVERSEER_ATTACH=tcp:0.0.0.0:0",
+      "OVERSEER_ATTACH_TLS_CERT=" + cert->certificate_file,
+      "OVERSEER_ATTACH_TLS_KEY=" + cert->key_file};
+  const std::string target_err = runtime_dir + ".target";
+  Child target({ATTACH_TARGET_BIN, "0", "20"}, env, target_err);
+  const std::string dir = runtime_dir + "/overseer";
+  ASSERT_TRUE(Eventually([&] { return FindEndpoint(target.pid(), dir).ok(); }))
+      << ReadFile(target_err);
+  EXPECT_TRUE(FindEndpoint(target.pid(), dir)->tls);
+  const std::string out = runtime_dir + ".ovc";
+  std::string err;
+  ASSERT_EQ(RunTool({"--out", out, "--duration", "1s", "--attach",
+                     std::to_string(target.pid())},
+                    {"XDG_RUNTIME_DIR=" + runtime_dir}, &err),
+            kCaptureOk)
+      << err;
+  EXPECT_NE(err.find("over TLS"), std::string::npos) << err;
+  ::kill(target.pid(), SIGTERM);
+  EXPECT_EQ(target.Wait(), 0);
+  EXPECT_NE(ReadFile(target_err).find(cert->fingerprint), std::string::npos);
+  std::remove(out.c_str());
+  std::remove(target_err.c_str());
+}
+
+TEST(CaptureToolTest, AProgramAskedForTcpBeyondLoopbackWithoutTlsRefusesToStart) {
+  const std::string runtime_dir = FreshDirectory("notls");
+  const std::string target_err = runtime_dir + ".target";
+  Child target({ATTACH_TARGET_BIN, "0", "20"},
+               {"XDG_RUNTIME_DIR=" + runtime_dir, "OVERSEER_ATTACH=tcp:0.0.0.0:0"},
+               target_err);
+  EXPECT_EQ(target.Wait(), 2);
+  const std::string said = ReadFile(target_err);
+  EXPECT_NE(said.find("0.0.0.0 without TLS"), std::string::npos) << said;
+  EXPECT_NE(said.find("OVERSEER_ATTACH_TLS_CERT"), std::string::npos) << said;
+  std::remove(target_err.c_str());
 }
 
 TEST(CaptureToolTest, BadFlagsExitWithTwoAndSayWhy) {
