@@ -52,6 +52,10 @@ std::string FormatBytes(uint64_t bytes) {
   return absl::StrFormat("%.1f %s", value, kUnits[unit]);
 }
 
-std::string FormatPid(uint64_t pid) { return absl::StrCat("<0.", pid, ".0>"); }
+std::string FormatPid(uint64_t pid) {
+  const uint64_t high = pid >> 32;
+  if (high == 0) return absl::StrCat("<0.", pid, ".0>");
+  return absl::StrCat("<0.", pid & 0xffffffffu, ".", high - 1, ">");
+}
 
 }  // namespace overseer

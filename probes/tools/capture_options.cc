@@ -42,7 +42,7 @@ bool IsFlag(const std::string& arg, absl::string_view flag) {
 
 absl::Status Check(const CaptureToolOptions& o, int modes) {
   if (modes > 1) {
-    return Bad("choose one of --launch, --attach and --list");
+    return Bad("choose one of --launch, --attach, --beam and --list");
   }
   if (o.mode == CaptureToolOptions::Mode::kHelp ||
       o.mode == CaptureToolOptions::Mode::kList) {
@@ -54,6 +54,13 @@ absl::Status Check(const CaptureToolOptions& o, int modes) {
   if (o.out.empty()) return Bad("missing --out FILE: where to write the capture");
   if (!o.token.empty() && o.mode != CaptureToolOptions::Mode::kAttach) {
     return Bad("--token goes with --attach");
+  }
+  const bool beam = o.mode == CaptureToolOptions::Mode::kBeam;
+  if (!beam && (o.cookie || !o.cookie_file.empty())) {
+    return Bad("--cookie and --cookie-file go with --beam");
+  }
+  if (o.cookie && !o.cookie_file.empty()) {
+    return Bad("give --cookie or --cookie-file, not both");
   }
   return absl::OkStatus();
 }
@@ -90,6 +97,21 @@ absl::StatusOr<CaptureToolOptions> ParseCaptureArgs(
       o.mode = CaptureToolOptions::Mode::kAttach;
       o.endpoint = *value;
       ++modes;
+    } else if (IsFlag(arg, "--beam")) {
+      if (!(value = TakeValue(args, i, "--beam")).ok()) return value.status();
+      if (value->empty()) return Bad("--beam needs a node name (name@host)");
+      o.mode = CaptureToolOptions::Mode::kBeam;
+      o.node = *value;
+      ++modes;
+    } else if (IsFlag(arg, "--cookie-file")) {
+      if (!(value = TakeValue(args, i, "--cookie-file")).ok()) return value.status();
+      if (value->empty()) return Bad("--cookie-file needs a file name");
+      o.cookie_file = *value;
+    } else if (IsFlag(arg, "--cookie")) {
+      // The value is never echoed back, not even in an error.
+      if (!(value = TakeValue(args, i, "--cookie")).ok()) return value.status();
+      if (value->empty()) return Bad("--cookie needs a value");
+      o.cookie = *value;
     } else if (IsFlag(arg, "--token")) {
       if (!(value = TakeValue(args, i, "--token")).ok()) return value.status();
       o.token = *value;
@@ -100,7 +122,7 @@ absl::StatusOr<CaptureToolOptions> ParseCaptureArgs(
       if (value->empty()) return Bad("--out needs a file name");
       o.out = *value;
     } else if (IsFlag(arg, "--duration") || IsFlag(arg, "--interval") ||
-               IsFlag(arg, "--wait")) {
+               IsFlag(arg, "--wait") || IsFlag(arg, "--timeout")) {
       const std::string flag = arg.substr(0, arg.find('='));
       if (!(value = TakeValue(args, i, flag)).ok()) return value.status();
       absl::StatusOr<absl::Duration> d = ParsePositiveDuration(flag, *value);
@@ -108,6 +130,7 @@ absl::StatusOr<CaptureToolOptions> ParseCaptureArgs(
       if (flag == "--duration") o.duration = *d;
       if (flag == "--interval") o.interval = *d;
       if (flag == "--wait") o.wait = *d;
+      if (flag == "--timeout") o.sample_timeout = *d;
     } else {
       return Bad(absl::StrCat("unknown argument '", arg, "'"));
     }
@@ -117,7 +140,8 @@ absl::StatusOr<CaptureToolOptions> ParseCaptureArgs(
     return o;
   }
   if (modes == 0) {
-    return Bad("nothing to do: give --launch -- CMD..., --attach ENDPOINT or --list");
+    return Bad(
+        "nothing to do: give --launch -- CMD..., --attach ENDPOINT, --beam NODE or --list");
   }
   if (absl::Status s = Check(o, modes); !s.ok()) return s;
   return o;
@@ -127,6 +151,7 @@ std::string CaptureUsage() {
   return R"(usage:
   overseer-capture --out FILE [options] --launch -- CMD ARGS...
   overseer-capture --out FILE [options] --attach ENDPOINT [--token TOKEN]
+  overseer-capture --out FILE [options] --beam NODE [--cookie-file FILE]
   overseer-capture --list
 
 Records a program that uses the Overseer runtime into a capture file, through
@@ -135,18 +160,30 @@ records it; --attach records a program already running (ENDPOINT: its socket
 path, its pid, or tcp:HOST:PORT with --token). --list shows the programs on
 this machine with an endpoint open.
 
+--beam records a running Erlang or Elixir node started with a node name
+(erl -sname NAME, iex --sname NAME): it connects as a hidden node and reads
+the node through its rpc server with functions that exist on every node
+(erlang:processes/0, erlang:process_info/2, erlang:memory/0, ...). Nothing is
+loaded onto the node or changed on it. NODE is name@host, or name for a node
+on this host. The cookie comes from --cookie-file (default ~/.erlang.cookie)
+or --cookie (visible to other users in the process list: prefer the file).
+
 options:
   --out FILE        the capture to write (required to record)
   --duration D      stop after D (30s, 2m, ...); default: when the program ends
   --interval D      ask the program to sample every D (needs control; with
-                    --launch it is enabled for the launched program)
-  --wait D          how long --launch waits for the endpoint (default 10s)
+                    --launch it is enabled for the launched program); with
+                    --beam, read the node every D (default 1s)
+  --wait D          how long --launch waits for the endpoint, or --beam for
+                    the connection (default 10s)
+  --timeout D       --beam: a sample the node has not answered within D is
+                    skipped (default 5s)
   --quiet           no progress line
   --help            this text
 
 Ctrl-C (or SIGTERM) ends the recording; the file is complete either way.
-Exit status: 0 recorded, 1 could not record (unreachable, refused, I/O),
-2 bad arguments.
+Exit status: 0 recorded, 1 could not record (unreachable, refused, I/O, or
+the node went away: the file keeps what was recorded), 2 bad arguments.
 )";
 }
 
