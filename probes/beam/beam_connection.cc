@@ -84,6 +84,9 @@ void EncodeArg(ei_x_buff* x, const RpcArg& a) {
       }
       ei_x_encode_empty_list(x);
       break;
+    case RpcArg::Type::kInteger:
+      ei_x_encode_longlong(x, a.integer);
+      break;
   }
 }
 

@@ -245,16 +245,26 @@ absl::Status BeamSampler::Apply(Pending& p, size_t index, bool dictionary, Term 
   ProcessSample& s = p.samples[index];
   const uint64_t key = BeamPidKey(pid.number, pid.serial);
   if (dictionary) {
-    // {dictionary, [...]}: the '$initial_call' proc_lib put there.
-    std::string call = s.initial_call;
+    // {dictionary, [...]}: what proc_lib put there.
+    Lineage l;
+    l.initial_call = s.initial_call;
     if (value.IsTuple(2)) {
-      if (const Term* mfa = value.items[1].Find("$initial_call")) {
-        if (std::string c = FormatMfa(*mfa); !c.empty()) call = std::move(c);
+      const Term& dict = value.items[1];
+      if (const Term* mfa = dict.Find("$initial_call")) {
+        if (std::string c = FormatMfa(*mfa); !c.empty()) l.initial_call = std::move(c);
+      }
+      const Term* ancestors = dict.Find("$ancestors");
+      if (ancestors != nullptr && !ancestors->items.empty()) {
+        const Term& first = ancestors->items.front();
+        if (first.type == Term::Type::kPid && first.pid.node == connection_.node()) {
+          l.parent = BeamPidKey(first.pid.number, first.pid.serial);
+        } else if (first.type == Term::Type::kAtom) {
+          l.parent_name = ModuleName(first.text);
+        }
       }
     }
-    initial_calls_[key] = call;
-    s.initial_call = std::move(call);
-    s.kind = KindOfInitialCall(s.initial_call);
+    ApplyLineage(l, s);
+    lineage_[key] = std::move(l);
     return absl::OkStatus();
   }
   if (value.type != Term::Type::kList) return absl::OkStatus();  // gone: undefined
@@ -291,9 +301,11 @@ absl::Status BeamSampler::Apply(Pending& p, size_t index, bool dictionary, Term 
   }
   const Term* initial = value.Find("initial_call");
   s.initial_call = initial ? FormatMfa(*initial) : std::string();
-  if (s.initial_call == "proc_lib:init_p/5") {
-    if (auto known = initial_calls_.find(key); known != initial_calls_.end()) {
-      s.initial_call = known->second;
+  // proc_lib starts every OTP process (init_p/5 for a module, init_p/3 for
+  // a fun) and keeps the call it was asked for in '$initial_call'.
+  if (s.initial_call == "proc_lib:init_p/5" || s.initial_call == "proc_lib:init_p/3") {
+    if (auto known = lineage_.find(key); known != lineage_.end()) {
+      ApplyLineage(known->second, s);
     } else {
       const RpcArg args[] = {RpcArg::Pid(pid), RpcArg::Atom("dictionary")};
       absl::StatusOr<uint64_t> tag = connection_.Send("erlang", "process_info", args);
@@ -305,6 +317,12 @@ absl::Status BeamSampler::Apply(Pending& p, size_t index, bool dictionary, Term 
   return absl::OkStatus();
 }
 
+void BeamSampler::ApplyLineage(const Lineage& l, ProcessSample& s) {
+  s.initial_call = l.initial_call;
+  s.kind = KindOfInitialCall(s.initial_call);
+  if (s.parent == 0) s.parent = l.parent;  // the `parent` item wins
+}
+
 void BeamSampler::Finish(Pending& p, BeamReading* out) {
   Snapshot& snap = out->snapshot;
   snap.time_ns = p.time_ns;
@@ -314,6 +332,19 @@ void BeamSampler::Finish(Pending& p, BeamReading* out) {
   }
   std::sort(snap.processes.begin(), snap.processes.end(),
             [](const ProcessSample& a, const ProcessSample& b) { return a.pid < b.pid; });
+  // Before OTP 25 a parent may be known by its registered name only.
+  absl::flat_hash_map<std::string, uint64_t> by_name;
+  for (const ProcessSample& s : snap.processes) {
+    if (!s.name.empty()) by_name[s.name] = s.pid;
+  }
+  for (ProcessSample& s : snap.processes) {
+    if (s.parent != 0) continue;
+    auto l = lineage_.find(s.pid);
+    if (l == lineage_.end() || l->second.parent_name.empty()) continue;
+    if (auto named = by_name.find(l->second.parent_name); named != by_name.end()) {
+      s.parent = named->second;
+    }
+  }
   // A worker started by a task supervisor is one of its tasks.
   absl::flat_hash_map<uint64_t, ProcessKind> kinds;
   for (const ProcessSample& s : snap.processes) kinds[s.pid] = s.kind;
@@ -361,7 +392,7 @@ void BeamSampler::Finish(Pending& p, BeamReading* out) {
     for (uint64_t g : gone) {
       out->events.push_back({snap.time_ns, EventKind::kExit, g, 0,
                              "ended between samples (reason not seen)"});
-      initial_calls_.erase(g);
+      lineage_.erase(g);
     }
   }
   previous_pids_ = std::move(pids);

@@ -6,9 +6,10 @@
 // erlang:memory/0, erlang:statistics(run_queue) and
 // erlang:statistics(scheduler_wall_time), then one erlang:process_info/2
 // per process with a list of items (several calls in flight at once), and,
-// once per process whose initial call is proc_lib:init_p/5, one
-// process_info(P, dictionary) for its '$initial_call' (kept for the pid's
-// life: it never changes). No code is loaded and no flag is set on the node.
+// once per process whose initial call is proc_lib:init_p/5 or /3, one
+// process_info(P, dictionary) for its '$initial_call' (and, before OTP 25,
+// which has the `parent` item, its '$ancestors'), kept for the pid's life:
+// they never change. No code is loaded and no flag is set on the node.
 //
 // Figures the BEAM does not give (mailbox bytes, held child specs, per-process
 // message and send counts, peaks between samples, ...) are listed in
@@ -72,6 +73,8 @@ class BeamSampler {
   absl::Status ReadProcesses(Pending& p);
   absl::Status Apply(Pending& p, size_t index, bool dictionary, Term value);
   void Finish(Pending& p, BeamReading* out);
+  struct Lineage;
+  static void ApplyLineage(const Lineage& l, ProcessSample& s);
 
   BeamConnection& connection_;
   BeamSamplerOptions options_;
@@ -79,7 +82,13 @@ class BeamSampler {
   int otp_release_ = 0;
   uint64_t word_size_ = 8;
   std::vector<std::string> items_;  // process_info items asked for
-  absl::flat_hash_map<uint64_t, std::string> initial_calls_;  // resolved, by pid
+  // What proc_lib keeps in a process's dictionary; never changes.
+  struct Lineage {
+    std::string initial_call;  // '$initial_call'
+    uint64_t parent = 0;       // head of '$ancestors' (before OTP 25)
+    std::string parent_name;   // ... when it is a registered name
+  };
+  absl::flat_hash_map<uint64_t, Lineage> lineage_;  // by pid
   std::vector<uint64_t> previous_pids_;                        // sorted
   std::vector<std::pair<uint64_t, uint64_t>> previous_wall_;   // per scheduler
   uint64_t skipped_ = 0;

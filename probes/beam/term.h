@@ -64,19 +64,22 @@ struct Term {
 // as kOther. Errors: DataLoss for a malformed buffer.
 absl::StatusOr<Term> DecodeTerm(const char* buffer, int buffer_size, int* index);
 
-// One argument of a remote call: an atom, a pid, or a list of atoms.
+// One argument of a remote call: an atom, a pid, a list of atoms or an
+// integer.
 struct RpcArg {
-  enum class Type : uint8_t { kAtom, kPid, kAtomList };
+  enum class Type : uint8_t { kAtom, kPid, kAtomList, kInteger };
   Type type = Type::kAtom;
   std::string atom;
   BeamPid pid;
   std::vector<std::string> atoms;
+  int64_t integer = 0;
 
-  static RpcArg Atom(std::string name) { return {Type::kAtom, std::move(name), {}, {}}; }
-  static RpcArg Pid(BeamPid pid) { return {Type::kPid, {}, std::move(pid), {}}; }
+  static RpcArg Atom(std::string name) { return {Type::kAtom, std::move(name), {}, {}, 0}; }
+  static RpcArg Pid(BeamPid pid) { return {Type::kPid, {}, std::move(pid), {}, 0}; }
   static RpcArg Atoms(std::vector<std::string> names) {
-    return {Type::kAtomList, {}, {}, std::move(names)};
+    return {Type::kAtomList, {}, {}, std::move(names), 0};
   }
+  static RpcArg Integer(int64_t value) { return {Type::kInteger, {}, {}, {}, value}; }
 };
 
 }  // namespace overseer

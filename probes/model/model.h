@@ -224,6 +224,11 @@ struct CaptureInfo {
 const char* ToString(ProcessStatus status);
 const char* ToString(ProcessKind kind);
 const char* ToString(EventKind kind);
+// A figure's name in machine output, e.g. "held_spec_bytes".
+const char* ToString(Figure figure);
+
+// The figures a capture's source could not give, in bit order.
+std::vector<Figure> AbsentFigures(const CaptureInfo& info);
 
 // Formats bytes for people: "512 B", "12.4 KB", "31.0 MB" (powers of 1000,
 // as Observer shows them).

@@ -9,7 +9,7 @@
 -behaviour(supervisor).
 %% Also the gen_server callbacks of the children (init/1 is shared).
 
--export([start/1, fill/0, hold/1, sink/0, start_child/1]).
+-export([start/1, fill/0, hold/1, sink/0, start_child/1, spawn_idle/1]).
 -export([init/1, handle_call/3, handle_cast/2]).
 
 start(N) ->
@@ -24,6 +24,11 @@ start(N) ->
 %% Sends 1000 messages to overseer_sink.
 fill() ->
     [overseer_sink ! {item, I} || I <- lists:seq(1, 1000)],
+    ok.
+
+%% Starts N more processes that wait for ever (for the benchmarks).
+spawn_idle(N) ->
+    [spawn(?MODULE, sink, []) || _ <- lists:seq(1, N)],
     ok.
 
 hold(N) ->
