@@ -153,7 +153,7 @@ absl::StatusOr<BeamReading> BeamSampler::Take() {
     if (absl::IsDeadlineExceeded(s)) {
       ++skipped_;
       return absl::DeadlineExceededError(absl::StrCat(
-          connection_.node(), " did not answer within ",
+          connection_.node(), " answered nothing for ",
           absl::FormatDuration(options_.timeout), "; sample skipped"));
     }
     return s;
@@ -209,6 +209,8 @@ absl::Status BeamSampler::ReadProcesses(Pending& p) {
     if (!r.ok()) return r.status();
     auto it = p.asked.find(r->tag);
     if (it == p.asked.end()) continue;  // from a sample given up earlier
+    // A big node takes long but answers all along: only a stall is a timeout.
+    p.deadline = absl::Now() + options_.timeout;
     const Pending::Asked asked = it->second;
     p.asked.erase(it);
     switch (asked.what) {

@@ -37,7 +37,8 @@
 namespace overseer {
 
 struct BeamSamplerOptions {
-  // A sample not complete by then is given up (DeadlineExceeded).
+  // A sample is given up (DeadlineExceeded) when the node answers none of
+  // its calls for this long; a big node that answers steadily is waited for.
   absl::Duration timeout = absl::Seconds(5);
   // process_info calls in flight at once.
   int pipeline = 32;
@@ -60,8 +61,8 @@ class BeamSampler {
   absl::StatusOr<CaptureInfo> Describe(absl::Duration interval);
 
   // Reads every process of the node. Errors: DeadlineExceeded when the node
-  // did not answer everything within the timeout (the sample is lost, the
-  // sampler stays usable); Unavailable when the connection is gone.
+  // answered nothing for the timeout (the sample is lost, the sampler stays
+  // usable); Unavailable when the connection is gone.
   absl::StatusOr<BeamReading> Take();
 
   // Samples given up since Describe.

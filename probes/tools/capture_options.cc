@@ -176,8 +176,8 @@ options:
                     --beam, read the node every D (default 1s)
   --wait D          how long --launch waits for the endpoint, or --beam for
                     the connection (default 10s)
-  --timeout D       --beam: a sample the node has not answered within D is
-                    skipped (default 5s)
+  --timeout D       --beam: a sample is skipped when the node answers none of
+                    its calls for D (default 5s)
   --quiet           no progress line
   --help            this text
 

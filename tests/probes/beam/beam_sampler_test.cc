@@ -2,6 +2,7 @@
 // every figure checked against what the node itself says.
 #include "probes/beam/beam_sampler.h"
 
+#include <filesystem>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -199,6 +200,31 @@ TEST_F(BeamSamplerTest, ProcessesThatCameAndWentBetweenSamplesAreEvents) {
   bool exit_seen = false;
   for (const Event& e : third->events) exit_seen |= e.kind == EventKind::kExit && e.pid == pid;
   EXPECT_TRUE(exit_seen);
+}
+
+TEST_F(BeamSamplerTest, ASampleTheNodeDoesNotAnswerIsSkippedNotWaitedFor) {
+  BeamSampler sampler(*connection_, {.timeout = absl::Milliseconds(300)});
+  ASSERT_TRUE(sampler.Describe(absl::Seconds(1)).ok());
+  ASSERT_TRUE(sampler.Take().ok());
+  // The node's rpc server stops answering; the file says when it has.
+  const std::string marker = node_->dir() + "/rex_stalled";
+  const RpcArg args[] = {RpcArg::Atom(marker)};
+  ASSERT_TRUE(connection_->Send("overseer_workload", "stall_rex", args).ok());
+  while (!std::filesystem::exists(marker)) absl::SleepFor(absl::Milliseconds(5));
+  absl::StatusOr<BeamReading> stalled = sampler.Take();
+  EXPECT_EQ(stalled.status().code(), absl::StatusCode::kDeadlineExceeded) << stalled.status();
+  EXPECT_THAT(stalled.status().message(), HasSubstr(node_->node()));
+  EXPECT_EQ(sampler.skipped(), 1u);
+
+  std::filesystem::remove(marker);
+  // The late answers to the skipped sample come first and are dropped.
+  absl::StatusOr<BeamReading> after = sampler.Take();
+  for (int i = 0; !after.ok() && absl::IsDeadlineExceeded(after.status()) && i < 100; ++i) {
+    after = sampler.Take();
+  }
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_GE(after->snapshot.system.dropped_samples, 1u);
+  EXPECT_NE(Named(after->snapshot, "overseer_sink"), nullptr);
 }
 
 TEST_F(BeamSamplerTest, AWrongCookieIsAClearErrorThatDoesNotShowTheCookie) {

@@ -9,7 +9,7 @@
 -behaviour(supervisor).
 %% Also the gen_server callbacks of the children (init/1 is shared).
 
--export([start/1, fill/0, hold/1, sink/0, start_child/1, spawn_idle/1]).
+-export([start/1, fill/0, hold/1, sink/0, start_child/1, spawn_idle/1, stall_rex/1]).
 -export([init/1, handle_call/3, handle_cast/2]).
 
 start(N) ->
@@ -30,6 +30,24 @@ fill() ->
 spawn_idle(N) ->
     [spawn(?MODULE, sink, []) || _ <- lists:seq(1, N)],
     ok.
+
+%% Makes the node's rpc server stop answering: suspends rex, writes the file
+%% Path to say so, and resumes rex once Path is removed.
+stall_rex(Path) ->
+    Rex = whereis(rex),
+    spawn(fun() ->
+                  true = erlang:suspend_process(Rex),
+                  ok = file:write_file(Path, <<>>),
+                  wait_removed(Path),
+                  true = erlang:resume_process(Rex)
+          end),
+    ok.
+
+wait_removed(Path) ->
+    case filelib:is_file(Path) of
+        true -> timer:sleep(10), wait_removed(Path);
+        false -> ok
+    end.
 
 hold(N) ->
     List = lists:seq(1, N),
