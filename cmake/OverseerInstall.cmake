@@ -15,7 +15,7 @@ set(OVERSEER_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Overseer)
 set(_overseer_libraries
   overseer_warnings overseer_core overseer_model overseer_capture
   overseer_sampler overseer_attach overseer_metrics overseer_analysis
-  overseer_report overseer_capture_tool overseer_probes)
+  overseer_report overseer_probes)
 set(_overseer_exported)
 foreach(lib IN LISTS _overseer_libraries)
   if(TARGET ${lib})
@@ -92,7 +92,7 @@ set(CPACK_DEBIAN_DEV_PACKAGE_NAME overseer-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 # What find_package(Overseer) finds for the user.
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-  "libabsl-dev, libprotobuf-dev, protobuf-compiler, libzstd-dev, cmake (>= 3.25)")
+  "libabsl-dev, libprotobuf-dev, protobuf-compiler, libzstd-dev, libssl-dev, cmake (>= 3.25)")
 set(CPACK_COMPONENT_RUNTIME_DESCRIPTION
   "Memory and mailbox profiler for supervised actor systems: the GUI
  (overseer), overseer-capture, overseer-report, overseer-demo and the docs.")

@@ -2,7 +2,7 @@
 # Installs, with apt-get, the Debian 12 packages Overseer needs that are not
 # installed yet. Idempotent: re-running it installs nothing new.
 #   scripts/setup.sh            build + test dependencies
-#   scripts/setup.sh --peers    also the BEAM and CAF, for the peer benchmarks
+#   scripts/setup.sh --peers    also CAF, for the peer benchmarks
 set -euo pipefail
 
 packages=(
@@ -13,13 +13,15 @@ packages=(
   libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
   libzstd-dev libprotobuf-dev protobuf-compiler libssl-dev
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
+  # recording a BEAM node (erl_interface) and the node its tests start
+  erlang-base erlang-dev
   # running the GUI headless and taking screenshots
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 fonts-dejavu-core
   # the metrics integration test: a real Prometheus (and promtool), curl
   prometheus curl
 )
 if [[ "${1:-}" == "--peers" ]]; then
-  packages+=(erlang-base libcaf-dev)
+  packages+=(libcaf-dev)
 fi
 
 missing=()

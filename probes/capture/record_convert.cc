@@ -23,6 +23,9 @@ void EncodeRecord(const CaptureInfo& in, pb::CaptureInfo* out) {
   out->set_interval_ns(in.interval_ns);
   out->set_schedulers(in.schedulers);
   out->set_process_overhead_bytes(in.process_overhead_bytes);
+  out->set_absent(in.absent);
+  out->set_node(in.node);
+  out->set_runtime(in.runtime);
 }
 
 void EncodeRecord(const SystemSample& in, pb::System* out) {
@@ -36,6 +39,12 @@ void EncodeRecord(const SystemSample& in, pb::System* out) {
   out->mutable_scheduler_utilization()->Assign(
       in.scheduler_utilization.begin(), in.scheduler_utilization.end());
   out->set_dropped_samples(in.dropped_samples);
+  for (const MemoryCategory& c : in.memory_categories) {
+    pb::MemoryCategory* r = out->add_memory_categories();
+    r->set_name(c.name);
+    r->set_bytes(c.bytes);
+  }
+  if (in.run_queue) out->set_run_queue(*in.run_queue);
 }
 
 void EncodeRecord(const ProcessSample& in, StringInterner& strings,
@@ -67,6 +76,7 @@ void EncodeRecord(const ProcessSample& in, StringInterner& strings,
   out->set_largest_send_to(in.largest_send_to);
   out->mutable_links()->Assign(in.links.begin(), in.links.end());
   out->mutable_monitors()->Assign(in.monitors.begin(), in.monitors.end());
+  out->set_heap_bytes(in.heap_bytes);
 }
 
 void EncodeRecord(const ProcessDetail& in, StringInterner& strings,
@@ -120,6 +130,9 @@ CaptureInfo DecodeRecord(const pb::CaptureInfo& in) {
   out.interval_ns = in.interval_ns();
   out.schedulers = in.schedulers();
   out.process_overhead_bytes = in.process_overhead_bytes();
+  out.absent = in.absent();
+  out.node = in.node();
+  out.runtime = in.runtime();
   return out;
 }
 
@@ -135,6 +148,11 @@ SystemSample DecodeRecord(const pb::System& in) {
   out.scheduler_utilization.assign(in.scheduler_utilization().begin(),
                                    in.scheduler_utilization().end());
   out.dropped_samples = in.dropped_samples();
+  out.memory_categories.reserve(static_cast<size_t>(in.memory_categories_size()));
+  for (const pb::MemoryCategory& c : in.memory_categories()) {
+    out.memory_categories.push_back({c.name(), c.bytes()});
+  }
+  if (in.has_run_queue()) out.run_queue = in.run_queue();
   return out;
 }
 
@@ -178,6 +196,7 @@ absl::Status DecodeRecord(const pb::Process& in, const StringTableView& strings,
   out->largest_send_to = in.largest_send_to();
   out->links.assign(in.links().begin(), in.links().end());
   out->monitors.assign(in.monitors().begin(), in.monitors().end());
+  out->heap_bytes = in.heap_bytes();
   return absl::OkStatus();
 }
 

@@ -40,6 +40,33 @@ const char* ToString(EventKind kind) {
   return "unknown";
 }
 
+const char* ToString(Figure figure) {
+  switch (figure) {
+    case Figure::kMailboxBytes: return "mailbox_bytes";
+    case Figure::kHeldSpecBytes: return "held_spec_bytes";
+    case Figure::kBinaryBytes: return "binary_bytes";
+    case Figure::kMessageCounts: return "message_counts";
+    case Figure::kByteCounts: return "byte_counts";
+    case Figure::kSendTime: return "send_time";
+    case Figure::kLargestSend: return "largest_send";
+    case Figure::kPeaks: return "peaks";
+    case Figure::kMessagesSent: return "messages_sent";
+    case Figure::kSchedulerUse: return "scheduler_use";
+    case Figure::kProcessOverhead: return "process_overhead";
+    case Figure::kDetails: return "details";
+    case Figure::kZones: return "zones";
+  }
+  return "unknown";
+}
+
+std::vector<Figure> AbsentFigures(const CaptureInfo& info) {
+  std::vector<Figure> out;
+  for (uint32_t bit = 1; bit <= static_cast<uint32_t>(Figure::kZones); bit <<= 1) {
+    if ((info.absent & bit) != 0) out.push_back(static_cast<Figure>(bit));
+  }
+  return out;
+}
+
 std::string FormatBytes(uint64_t bytes) {
   if (bytes < 1000) return absl::StrCat(bytes, " B");
   static constexpr const char* kUnits[] = {"KB", "MB", "GB", "TB", "PB"};
@@ -52,6 +79,10 @@ std::string FormatBytes(uint64_t bytes) {
   return absl::StrFormat("%.1f %s", value, kUnits[unit]);
 }
 
-std::string FormatPid(uint64_t pid) { return absl::StrCat("<0.", pid, ".0>"); }
+std::string FormatPid(uint64_t pid) {
+  const uint64_t high = pid >> 32;
+  if (high == 0) return absl::StrCat("<0.", pid, ".0>");
+  return absl::StrCat("<0.", pid & 0xffffffffu, ".", high - 1, ">");
+}
 
 }  // namespace overseer

@@ -5,8 +5,10 @@
 // the report tool and the GUI read nothing else.
 //
 // Units: memory in bytes, times in nanoseconds since the start of the run
-// (monotonic clock) unless a field says otherwise. A pid is the middle number
-// of `<0.N.0>`; 0 means "no process".
+// (monotonic clock) unless a field says otherwise. A pid of the runtime is the
+// middle number of `<0.N.0>`; a pid read from a BEAM node, `<0.N.S>`, is
+// (S + 1) * 2^32 + N (see BeamPidKey), so that `<0.0.0>` is not 0, which
+// means "no process". FormatPid prints both as the node would.
 //
 // Example:
 //   Snapshot s = ...;
@@ -16,6 +18,7 @@
 #define OVERSEER_PROBES_MODEL_MODEL_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +67,10 @@ struct ProcessSample {
 
   std::vector<uint64_t> links;
   std::vector<uint64_t> monitors;  // processes this one monitors
+
+  // The BEAM's total_heap_size (young and old heap, with the messages kept
+  // on it), part of memory; 0: the source does not know it.
+  uint64_t heap_bytes = 0;
 
   friend bool operator==(const ProcessSample&, const ProcessSample&) = default;
 };
@@ -119,6 +126,15 @@ struct ZoneStat {
   friend bool operator==(const ZoneStat&, const ZoneStat&) = default;
 };
 
+// One category of a node's own memory breakdown, named as the node names it
+// (a BEAM node: "total", "processes", "binary", "ets", "atom", "code",
+// "system", ... from erlang:memory/0).
+struct MemoryCategory {
+  std::string name;
+  uint64_t bytes = 0;
+  friend bool operator==(const MemoryCategory&, const MemoryCategory&) = default;
+};
+
 // Node-wide figures at one instant.
 struct SystemSample {
   uint64_t process_count = 0;
@@ -130,6 +146,10 @@ struct SystemSample {
   uint64_t messages_sent = 0;    // cumulative, for a message rate
   std::vector<double> scheduler_utilization;  // 0..1 per scheduler since last sample
   uint64_t dropped_samples = 0;  // cumulative samples a slow consumer lost
+  // The node's own memory breakdown; empty when the source has none.
+  std::vector<MemoryCategory> memory_categories;
+  // Processes ready to run, waiting for a scheduler; absent when not known.
+  std::optional<uint64_t> run_queue;
   friend bool operator==(const SystemSample&, const SystemSample&) = default;
 };
 
@@ -163,27 +183,64 @@ struct Event {
   friend bool operator==(const Event&, const Event&) = default;
 };
 
+// Figures a source may be unable to give. A capture lists the ones its
+// source could not (CaptureInfo::absent); those read 0 in the samples and
+// are shown as "n/a", never as a measured 0.
+enum class Figure : uint32_t {
+  kMailboxBytes = 1u << 0,     // ProcessSample and SystemSample mailbox_bytes
+  kHeldSpecBytes = 1u << 1,    // held_spec_bytes, both
+  kBinaryBytes = 1u << 2,      // ProcessSample::binary_bytes
+  kMessageCounts = 1u << 3,    // messages_in, messages_out
+  kByteCounts = 1u << 4,       // bytes_in, bytes_out
+  kSendTime = 1u << 5,         // send_ns
+  kLargestSend = 1u << 6,      // largest_send_bytes, largest_send_to
+  kPeaks = 1u << 7,            // every Gauge's peak is only its value then
+  kMessagesSent = 1u << 8,     // SystemSample::messages_sent
+  kSchedulerUse = 1u << 9,     // SystemSample::scheduler_utilization
+  kProcessOverhead = 1u << 10, // CaptureInfo::process_overhead_bytes
+  kDetails = 1u << 11,         // Snapshot::details (mailbox contents, specs)
+  kZones = 1u << 12,           // Snapshot::zones (the time profile)
+};
+
 // What a run is: written once at its start.
 struct CaptureInfo {
   std::string program;        // e.g. "overseer-demo buffered-task --mode closure"
-  std::string source;         // "file", "attach", "in-process"
+  std::string source;         // "file", "attach", "in-process", "beam"
   int64_t start_unix_ns = 0;  // wall clock at time_ns == 0
   int64_t interval_ns = 1'000'000'000;
   uint32_t schedulers = 0;
   uint64_t process_overhead_bytes = 0;  // runtime overhead per process
+  uint32_t absent = 0;  // Figure bits the source could not give; 0: none
+  std::string node;     // the node recorded, e.g. "shop@web1"; empty: this program
+  std::string runtime;  // e.g. "Erlang/OTP 25 [erts-13.1.5]"; empty: ours
+
+  // Whether the source gave `figure` (old captures gave every one).
+  bool Has(Figure figure) const {
+    return (absent & static_cast<uint32_t>(figure)) == 0;
+  }
   friend bool operator==(const CaptureInfo&, const CaptureInfo&) = default;
 };
 
 const char* ToString(ProcessStatus status);
 const char* ToString(ProcessKind kind);
 const char* ToString(EventKind kind);
+// A figure's name in machine output, e.g. "held_spec_bytes".
+const char* ToString(Figure figure);
+
+// The figures a capture's source could not give, in bit order.
+std::vector<Figure> AbsentFigures(const CaptureInfo& info);
 
 // Formats bytes for people: "512 B", "12.4 KB", "31.0 MB" (powers of 1000,
 // as Observer shows them).
 std::string FormatBytes(uint64_t bytes);
 
-// Formats a pid as Erlang does: "<0.42.0>".
+// Formats a pid as Erlang does: "<0.42.0>", "<0.42.3>" for a BEAM pid.
 std::string FormatPid(uint64_t pid);
+
+// The model's pid of the BEAM's local pid `<0.number.serial>`.
+constexpr uint64_t BeamPidKey(uint32_t number, uint32_t serial) {
+  return ((static_cast<uint64_t>(serial) + 1) << 32) | number;
+}
 
 }  // namespace overseer
 

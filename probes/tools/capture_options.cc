@@ -45,7 +45,7 @@ bool IsFlag(const std::string& arg, absl::string_view flag) {
 
 absl::Status Check(const CaptureToolOptions& o, int modes) {
   if (modes > 1) {
-    return Bad("choose one of --launch, --attach and --list");
+    return Bad("choose one of --launch, --attach, --beam and --list");
   }
   if (o.mode == CaptureToolOptions::Mode::kHelp ||
       o.mode == CaptureToolOptions::Mode::kList) {
@@ -66,6 +66,13 @@ absl::Status Check(const CaptureToolOptions& o, int modes) {
   }
   if (!o.tls_name.empty() && o.tls_ca.empty()) {
     return Bad("--tls-name goes with --tls-ca: a pinned fingerprint names no host");
+  }
+  const bool beam = o.mode == CaptureToolOptions::Mode::kBeam;
+  if (!beam && (o.cookie || !o.cookie_file.empty())) {
+    return Bad("--cookie and --cookie-file go with --beam");
+  }
+  if (o.cookie && !o.cookie_file.empty()) {
+    return Bad("give --cookie or --cookie-file, not both");
   }
   return absl::OkStatus();
 }
@@ -102,6 +109,21 @@ absl::StatusOr<CaptureToolOptions> ParseCaptureArgs(
       o.mode = CaptureToolOptions::Mode::kAttach;
       o.endpoint = *value;
       ++modes;
+    } else if (IsFlag(arg, "--beam")) {
+      if (!(value = TakeValue(args, i, "--beam")).ok()) return value.status();
+      if (value->empty()) return Bad("--beam needs a node name (name@host)");
+      o.mode = CaptureToolOptions::Mode::kBeam;
+      o.node = *value;
+      ++modes;
+    } else if (IsFlag(arg, "--cookie-file")) {
+      if (!(value = TakeValue(args, i, "--cookie-file")).ok()) return value.status();
+      if (value->empty()) return Bad("--cookie-file needs a file name");
+      o.cookie_file = *value;
+    } else if (IsFlag(arg, "--cookie")) {
+      // The value is never echoed back, not even in an error.
+      if (!(value = TakeValue(args, i, "--cookie")).ok()) return value.status();
+      if (value->empty()) return Bad("--cookie needs a value");
+      o.cookie = *value;
     } else if (IsFlag(arg, "--token")) {
       if (!(value = TakeValue(args, i, "--token")).ok()) return value.status();
       o.token = *value;
@@ -136,7 +158,7 @@ absl::StatusOr<CaptureToolOptions> ParseCaptureArgs(
                                 "10000, not '", *value, "'"));
       }
     } else if (IsFlag(arg, "--duration") || IsFlag(arg, "--interval") ||
-               IsFlag(arg, "--wait")) {
+               IsFlag(arg, "--wait") || IsFlag(arg, "--timeout")) {
       const std::string flag = arg.substr(0, arg.find('='));
       if (!(value = TakeValue(args, i, flag)).ok()) return value.status();
       absl::StatusOr<absl::Duration> d = ParsePositiveDuration(flag, *value);
@@ -144,6 +166,7 @@ absl::StatusOr<CaptureToolOptions> ParseCaptureArgs(
       if (flag == "--duration") o.duration = *d;
       if (flag == "--interval") o.interval = *d;
       if (flag == "--wait") o.wait = *d;
+      if (flag == "--timeout") o.sample_timeout = *d;
     } else {
       return Bad(absl::StrCat("unknown argument '", arg, "'"));
     }
@@ -153,7 +176,8 @@ absl::StatusOr<CaptureToolOptions> ParseCaptureArgs(
     return o;
   }
   if (modes == 0) {
-    return Bad("nothing to do: give --launch -- CMD..., --attach ENDPOINT or --list");
+    return Bad(
+        "nothing to do: give --launch -- CMD..., --attach ENDPOINT, --beam NODE or --list");
   }
   if (absl::Status s = Check(o, modes); !s.ok()) return s;
   return o;
@@ -164,6 +188,7 @@ std::string CaptureUsage() {
   overseer-capture --out FILE [options] --launch -- CMD ARGS...
   overseer-capture --out FILE [options] --attach ENDPOINT [--token TOKEN]
                    [--tls-ca FILE | --tls-fingerprint SHA256] [--tls-name NAME]
+  overseer-capture --out FILE [options] --beam NODE [--cookie-file FILE]
   overseer-capture --metrics HOST:PORT [options] --attach ENDPOINT | --launch ...
   overseer-capture --list
 
@@ -183,6 +208,14 @@ pins the SHA-256 fingerprint of the program's certificate (as `openssl x509
 -noout -fingerprint -sha256` prints it). A pid on this machine needs neither:
 its endpoint file says whether it speaks TLS, and with what certificate.
 
+--beam records a running Erlang or Elixir node started with a node name
+(erl -sname NAME, iex --sname NAME): it connects as a hidden node and reads
+the node through its rpc server with functions that exist on every node
+(erlang:processes/0, erlang:process_info/2, erlang:memory/0, ...). Nothing is
+loaded onto the node or changed on it. NODE is name@host, or name for a node
+on this host. The cookie comes from --cookie-file (default ~/.erlang.cookie)
+or --cookie (visible to other users in the process list: prefer the file).
+
 options:
   --out FILE        the capture to write
   --metrics A       serve /metrics on A: HOST:PORT, or PORT for loopback
@@ -190,8 +223,12 @@ options:
   --metrics-top N   processes listed by peak memory and by peak MsgQ (20)
   --duration D      stop after D (30s, 2m, ...); default: when the program ends
   --interval D      ask the program to sample every D (needs control; with
-                    --launch it is enabled for the launched program)
-  --wait D          how long --launch waits for the endpoint (default 10s)
+                    --launch it is enabled for the launched program); with
+                    --beam, read the node every D (default 1s)
+  --wait D          how long --launch waits for the endpoint, or --beam for
+                    the connection (default 10s)
+  --timeout D       --beam: a sample is skipped when the node answers none of
+                    its calls for D (default 5s)
   --tls-ca FILE     attach over TLS, trusting the certificates in FILE
   --tls-fingerprint SHA256
                     attach over TLS, pinning the program's certificate
@@ -201,8 +238,8 @@ options:
   --help            this text
 
 Ctrl-C (or SIGTERM) ends the recording; the file is complete either way.
-Exit status: 0 recorded, 1 could not record (unreachable, refused, I/O),
-2 bad arguments.
+Exit status: 0 recorded, 1 could not record (unreachable, refused, I/O, or
+the node went away: the file keeps what was recorded), 2 bad arguments.
 )";
 }
 

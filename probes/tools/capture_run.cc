@@ -27,6 +27,9 @@
 #include "probes/metrics/recording_suspects.h"
 #include "probes/model/model.h"
 #include "probes/tools/stream_file.h"
+#ifdef OVERSEER_HAVE_BEAM
+#include "probes/tools/capture_beam.h"
+#endif
 
 namespace overseer {
 namespace {
@@ -428,6 +431,16 @@ int RunCapture(const CaptureToolOptions& options, std::FILE* out, std::FILE* err
     case CaptureToolOptions::Mode::kLaunch:
     case CaptureToolOptions::Mode::kAttach:
       return Record(options, err);
+    case CaptureToolOptions::Mode::kBeam:
+#ifdef OVERSEER_HAVE_BEAM
+      return RecordBeamNode(options, [] { return g_stop != 0; }, err);
+#else
+      std::fprintf(err,
+                   "overseer-capture: this build cannot record a BEAM node "
+                   "(erl_interface was not found when it was built; install "
+                   "erlang-dev and rebuild)\n");
+      return kCaptureFailed;
+#endif
   }
   return kCaptureUsage;
 }

@@ -14,12 +14,23 @@ std::string OptionalNumber(bool present, int64_t value) {
   return present ? absl::StrCat(value) : "null";
 }
 
+// The figures the source could not give: rows read 0 for them.
+std::string AbsentJson(const CaptureInfo& info) {
+  std::string out = "[";
+  for (Figure f : AbsentFigures(info)) {
+    absl::StrAppend(&out, out.size() > 1 ? "," : "", JsonString(ToString(f)));
+  }
+  return out + "]";
+}
+
 // The "capture" object: what was read, and whether all of it was.
 std::string CaptureJson(const ReportContext& c) {
   absl::Status status = c.recording.status();
   return absl::StrCat(
       "{\"path\":", JsonString(c.options.capture_path),
-      ",\"program\":", JsonString(c.info.program), ",\"samples\":", c.run.sample_count,
+      ",\"program\":", JsonString(c.info.program), ",\"source\":", JsonString(c.info.source),
+      ",\"node\":", JsonString(c.info.node), ",\"runtime\":", JsonString(c.info.runtime),
+      ",\"absent\":", AbsentJson(c.info), ",\"samples\":", c.run.sample_count,
       ",\"duration_ns\":", c.run.duration_ns, ",\"min_processes\":", c.run.min_processes,
       ",\"max_processes\":", c.run.max_processes,
       ",\"peak_total_memory\":", c.run.peak_total_memory,
@@ -28,10 +39,21 @@ std::string CaptureJson(const ReportContext& c) {
 }
 
 std::string MemoryJson(const ReportContext& c) {
-  MemoryByCategory m = MemoryByCategoryOf(c.recording.system_at(c.index));
+  const SystemSample system = c.recording.system_at(c.index);
+  MemoryByCategory m = MemoryByCategoryOf(system);
+  const auto figure = [&](Figure f, uint64_t value) {
+    return c.info.Has(f) ? absl::StrCat(value) : std::string("null");
+  };
+  std::string node = "{";
+  for (const MemoryCategory& n : system.memory_categories) {
+    absl::StrAppend(&node, node.size() > 1 ? "," : "", JsonString(n.name), ":", n.bytes);
+  }
+  node += "}";
   return absl::StrCat("{\"process_accounts\":", m.process_accounts,
-                      ",\"mailboxes\":", m.mailboxes, ",\"held_specs\":", m.held_specs,
-                      ",\"binaries\":", m.binaries, ",\"total\":", m.total, "}");
+                      ",\"mailboxes\":", figure(Figure::kMailboxBytes, m.mailboxes),
+                      ",\"held_specs\":", figure(Figure::kHeldSpecBytes, m.held_specs),
+                      ",\"binaries\":", m.binaries, ",\"total\":", m.total,
+                      ",\"node\":", node, "}");
 }
 
 }  // namespace

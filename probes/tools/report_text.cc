@@ -43,8 +43,48 @@ std::string Percent(uint64_t part, uint64_t whole) {
                          100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
+// Renders rows of (name, bytes, percent) indented under a heading line.
+void WriteIndentedTable(TextTable& t, std::ostream& out) {
+  std::string rendered = t.Render();
+  // Drop the empty header line; indent the categories under "Memory".
+  for (absl::string_view line : absl::StrSplit(rendered.substr(rendered.find('\n') + 1),
+                                               '\n', absl::SkipEmpty())) {
+    out << "             " << line << "\n";
+  }
+}
+
+// A BEAM node's memory as the node counts it (erlang:memory/0).
+void WriteNodeMemoryLines(const ReportContext& c, const SystemSample& system,
+                          std::ostream& out) {
+  uint64_t total = 0;
+  for (const MemoryCategory& m : system.memory_categories) {
+    if (m.name == "total") total = m.bytes;
+  }
+  out << "Memory     " << FormatBytes(total) << " at " << FormatDuration(c.time_ns)
+      << ", as the node counts it";
+  if (c.run.sample_count > 1) {
+    out << "; peak of processes + binary " << FormatBytes(c.run.peak_total_memory) << " at "
+        << FormatDuration(c.run.peak_memory_time_ns);
+  }
+  out << "\n";
+  TextTable t({{""}, {"", TextTable::kRight}, {"", TextTable::kRight}});
+  for (const MemoryCategory& m : system.memory_categories) {
+    if (m.name == "total") continue;
+    t.AddRow({m.name, FormatBytes(m.bytes), Percent(m.bytes, total)});
+  }
+  WriteIndentedTable(t, out);
+  if (!c.info.Has(Figure::kMailboxBytes) || !c.info.Has(Figure::kHeldSpecBytes)) {
+    out << "             mailbox bytes, held child specs: n/a (not given by this source)\n";
+  }
+}
+
 void WriteMemoryLines(const ReportContext& c, std::ostream& out) {
-  MemoryByCategory m = MemoryByCategoryOf(c.recording.system_at(c.index));
+  const SystemSample system = c.recording.system_at(c.index);
+  if (!system.memory_categories.empty()) {
+    WriteNodeMemoryLines(c, system, out);
+    return;
+  }
+  MemoryByCategory m = MemoryByCategoryOf(system);
   out << "Memory     " << FormatBytes(m.total) << " at " << FormatDuration(c.time_ns);
   if (c.run.sample_count > 1) {
     out << "; peak " << FormatBytes(c.run.peak_total_memory) << " at "
@@ -57,12 +97,7 @@ void WriteMemoryLines(const ReportContext& c, std::ostream& out) {
     t.AddRow({MemoryByCategory::CategoryName(i), FormatBytes(values[i]),
               Percent(values[i], m.total)});
   }
-  std::string rendered = t.Render();
-  // Drop the empty header line; indent the categories under "Memory".
-  for (absl::string_view line : absl::StrSplit(rendered.substr(rendered.find('\n') + 1),
-                                               '\n', absl::SkipEmpty())) {
-    out << "             " << line << "\n";
-  }
+  WriteIndentedTable(t, out);
 }
 
 void WriteEventsLine(const RunSummary& run, std::ostream& out) {
@@ -102,6 +137,11 @@ void WriteSummaryText(const ReportContext& c, std::ostream& out) {
   const RunSummary& run = c.run;
   out << "Capture    " << c.options.capture_path << "\n";
   if (!c.info.program.empty()) out << "Program    " << c.info.program << "\n";
+  if (!c.info.node.empty()) {
+    out << "Node       " << c.info.node;
+    if (!c.info.runtime.empty()) out << ", " << c.info.runtime;
+    out << " (recorded as a hidden node)\n";
+  }
   out << "Run        " << FormatDuration(run.duration_ns) << ", "
       << FormatCount(run.sample_count) << " samples";
   if (c.info.interval_ns > 0) {
@@ -116,7 +156,8 @@ void WriteSummaryText(const ReportContext& c, std::ostream& out) {
   WriteEventsLine(run, out);
   if (run.dropped_samples > 0) {
     out << "Dropped    " << FormatCount(run.dropped_samples)
-        << " samples lost to a slow consumer\n";
+        << (c.info.source == "beam" ? " samples the node did not answer in time\n"
+                                    : " samples lost to a slow consumer\n");
   }
 }
 
@@ -138,11 +179,12 @@ void WriteTableText(const ReportContext& c, const TableView& v, std::ostream& ou
                {"CURRENT FUNCTION", TextTable::kLeft, kFunctionWidth},
                {"OUTLIER"}});
   size_t flagged = 0;
+  const bool has_held = c.info.Has(Figure::kHeldSpecBytes);
   for (uint32_t i : v.shown) {
     const ProcessRow& r = v.table.rows[i];
     if (r.is_outlier()) ++flagged;
     t.AddRow({FormatPid(r.pid), r.name, FormatBytes(r.memory), FormatCount(r.msgq),
-              r.held_spec_bytes ? FormatBytes(r.held_spec_bytes) : "-",
+              !has_held ? "n/a" : r.held_spec_bytes ? FormatBytes(r.held_spec_bytes) : "-",
               r.has_rate ? FormatRate(r.memory_growth_per_s) : "-",
               r.has_run_peaks ? absl::StrCat(FormatBytes(r.run_peak_memory), " @",
                                              FormatDuration(r.run_peak_memory_ns))
@@ -174,7 +216,8 @@ void WriteProfileText(const ReportContext& c, const ProfileView& v, std::ostream
                      : absl::StrCat("from the start to ", FormatDuration(c.time_ns)))
       << "\n";
   if (v.profile.rows.empty()) {
-    out << "(no timed zones)\n";
+    out << (c.info.Has(Figure::kZones) ? "(no timed zones)\n"
+                                       : "(n/a: this source has no timed zones)\n");
     return;
   }
   TextTable t({{"FUNCTION"},

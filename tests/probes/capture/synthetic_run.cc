@@ -150,6 +150,8 @@ Snapshot EveryFieldSnapshot() {
   Snapshot s;
   s.time_ns = -12345;  // before the start of the run: still a valid time
   s.system = {1, 2, 3, 4, 5, 6, 7, {0.0, 0.5, 1.0}, 9};
+  s.system.memory_categories = {{"total", 100}, {"", 0}, {"ets", ~0ull}};
+  s.system.run_queue = 0;  // present, and 0
   ProcessSample p;
   p.pid = 7;
   p.parent = ~0ull;
@@ -171,6 +173,7 @@ Snapshot EveryFieldSnapshot() {
   p.send_ns = 24;
   p.links = {1, 2, 3};
   p.monitors = {4};
+  p.heap_bytes = 25;
   ProcessSample q;
   q.pid = 8;
   q.name = "plain";
@@ -188,8 +191,13 @@ Snapshot EveryFieldSnapshot() {
 }
 
 CaptureInfo EveryFieldInfo() {
-  return {"overseer-demo buffered-task --mode closure", "file",
-          -1, 10'000'000, 4, 768};
+  CaptureInfo info{"overseer-demo buffered-task --mode closure", "file",
+                   -1, 10'000'000, 4, 768};
+  info.absent = static_cast<uint32_t>(Figure::kHeldSpecBytes) |
+                static_cast<uint32_t>(Figure::kZones);
+  info.node = "shop@web1";
+  info.runtime = "Erlang/OTP 25 [erts-13.1.5]";
+  return info;
 }
 
 std::vector<Event> EveryKindOfEvent() {

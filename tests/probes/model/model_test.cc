@@ -16,5 +16,20 @@ TEST(FormatBytesTest, UsesPowersOfThousandLikeObserver) {
 
 TEST(FormatPidTest, PrintsErlangStyle) { EXPECT_EQ(FormatPid(42), "<0.42.0>"); }
 
+TEST(FormatPidTest, PrintsABeamNodesPidsWithTheirSerial) {
+  EXPECT_EQ(FormatPid(BeamPidKey(0, 0)), "<0.0.0>");
+  EXPECT_EQ(FormatPid(BeamPidKey(4711, 0)), "<0.4711.0>");
+  EXPECT_EQ(FormatPid(BeamPidKey(5, 1)), "<0.5.1>");
+}
+
+TEST(CaptureInfoTest, AnOldCaptureHasEveryFigureAndABeamOneSaysWhatIsAbsent) {
+  CaptureInfo old;
+  EXPECT_TRUE(old.Has(Figure::kHeldSpecBytes));
+  CaptureInfo beam;
+  beam.absent = static_cast<uint32_t>(Figure::kHeldSpecBytes);
+  EXPECT_FALSE(beam.Has(Figure::kHeldSpecBytes));
+  EXPECT_TRUE(beam.Has(Figure::kBinaryBytes));
+}
+
 }  // namespace
 }  // namespace overseer

@@ -53,6 +53,31 @@ TEST(CaptureOptionsTest, AttachTakesTlsTrustAFingerprintAndAName) {
   EXPECT_NE(CaptureUsage().find("--tls-fingerprint"), std::string::npos);
 }
 
+TEST(CaptureOptionsTest, BeamTakesANodeACookieFileAndASampleTimeout) {
+  auto o = Parse({"--beam", "shop@web1", "--cookie-file", "/secret/cookie", "--out",
+                  "shop.ovc", "--interval", "500ms", "--timeout=2s"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->mode, Mode::kBeam);
+  EXPECT_EQ(o->node, "shop@web1");
+  EXPECT_EQ(o->cookie_file, "/secret/cookie");
+  EXPECT_FALSE(o->cookie.has_value());
+  EXPECT_EQ(o->interval, absl::Milliseconds(500));
+  EXPECT_EQ(o->sample_timeout, absl::Seconds(2));
+}
+
+TEST(CaptureOptionsTest, BeamCookieFlagsAreExclusiveAndNeverEchoed) {
+  auto both = Parse({"--beam", "n", "--cookie", "s3cr3t", "--cookie-file", "f", "--out", "x"});
+  ASSERT_FALSE(both.ok());
+  EXPECT_EQ(both.status().message().find("s3cr3t"), absl::string_view::npos);
+  auto elsewhere = Parse({"--attach", "123", "--cookie", "s3cr3t", "--out", "x"});
+  ASSERT_FALSE(elsewhere.ok());
+  EXPECT_EQ(elsewhere.status().message().find("s3cr3t"), absl::string_view::npos);
+  auto given = Parse({"--beam", "n", "--cookie=s3cr3t", "--out", "x"});
+  ASSERT_TRUE(given.ok()) << given.status();
+  EXPECT_EQ(given->cookie, "s3cr3t");
+  EXPECT_FALSE(Parse({"--beam", "n", "--launch", "--", "x"}).ok());
+}
+
 TEST(CaptureOptionsTest, ListAndHelpNeedNothingElse) {
   EXPECT_EQ(Parse({"--list"})->mode, Mode::kList);
   EXPECT_EQ(Parse({"--help"})->mode, Mode::kHelp);
