@@ -2,7 +2,8 @@
 // the window opens empty (File > Open). `--screenshot DIR` renders every view
 // of FILE into DIR as PNG files and exits, for the user guide. `--demo NAME
 // [-- ARGS...]` runs a demo workload in-process and shows it live, e.g.
-// `overseer --demo buffered-task -- --mode closure`.
+// `overseer --demo buffered-task -- --mode closure`. `--beam NODE
+// [--cookie-file FILE]` records a running Erlang or Elixir node live.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
@@ -40,7 +41,16 @@ int main(int argc, char** argv) {
       QStringLiteral("Run demo WORKLOAD in-process and show it live; its flags "
                      "follow the capture argument or '--'"),
       QStringLiteral("WORKLOAD"));
-  parser.addOptions({screenshot, at, pid, demo});
+  QCommandLineOption beam(QStringLiteral("beam"),
+                          QStringLiteral("Record the Erlang or Elixir node NODE live "
+                                         "(name@host, or name on this host)"),
+                          QStringLiteral("NODE"));
+  QCommandLineOption cookie_file(
+      QStringLiteral("cookie-file"),
+      QStringLiteral("With --beam: the file holding the node's cookie "
+                     "(default ~/.erlang.cookie)"),
+      QStringLiteral("FILE"));
+  parser.addOptions({screenshot, at, pid, demo, beam, cookie_file});
   parser.process(app);
 
   overseer::MainWindow window;
@@ -74,7 +84,9 @@ int main(int argc, char** argv) {
     return QApplication::exec();
   }
   window.show();
-  if (parser.isSet(demo)) {
+  if (parser.isSet(beam)) {
+    window.AttachToBeam(parser.value(beam), parser.value(cookie_file));
+  } else if (parser.isSet(demo)) {
     std::vector<std::string> args;
     for (const QString& a : files) args.push_back(a.toStdString());
     if (!window.StartDemo(parser.value(demo).toStdString(), args)) {

@@ -6,36 +6,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "core/runtime.h"
+#include "gui/session/session_sink.h"
 #include "probes/sampler/recorder.h"
 #include "samples/common/workload.h"
 #include "samples/workloads/registry.h"
 
 namespace overseer {
-namespace {
-
-// Appends each sample to the session's recording and tells the session.
-class NotifyingSink final : public SampleSink {
- public:
-  NotifyingSink(MemoryRecording* recording, MemorySession* session)
-      : recording_(recording), session_(session) {}
-  absl::Status Begin(const CaptureInfo&) override { return absl::OkStatus(); }
-  absl::Status Write(const Snapshot& sample, absl::Span<const Event> events) override {
-    for (const Event& e : events) recording_->AddEvent(e);
-    recording_->Append(sample);
-    session_->NotifySamplesAdded();
-    return absl::OkStatus();
-  }
-  absl::Status End() override {
-    session_->NotifyFinished();
-    return absl::OkStatus();
-  }
-
- private:
-  MemoryRecording* recording_;
-  MemorySession* session_;
-};
-
-}  // namespace
 
 std::vector<DemoChoice> AvailableDemos() {
   std::vector<DemoChoice> out;
@@ -79,7 +55,7 @@ absl::StatusOr<std::unique_ptr<DemoSession>> DemoSession::Start(
   recorder_options.sampler.interval = absl::FromChrono(interval);
   recorder_options.program = program;
   session->recorder_ = std::make_unique<Recorder>(*session->runtime_, recorder_options);
-  session->recorder_->AddSink(std::make_unique<NotifyingSink>(recording.get(), session.get()));
+  session->recorder_->AddSink(std::make_unique<SessionSink>(recording.get(), session.get()));
   if (absl::Status s = session->recorder_->Start(); !s.ok()) return s;
   return session;
 }

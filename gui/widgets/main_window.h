@@ -81,6 +81,11 @@ class MainWindow final : public QMainWindow {
   // the background and shows the program live; AttachFinished follows. On
   // failure the message bar says why and the current session stays.
   void AttachTo(const QString& endpoint, const QString& token);
+  // Connects to the Erlang or Elixir node `node` ("name@host", or "name" on
+  // this host) with the cookie in `cookie_file` (empty: ~/.erlang.cookie), in
+  // the background, and shows it live; AttachFinished follows. On failure
+  // the message bar says why and the current session stays.
+  void AttachToBeam(const QString& node, const QString& cookie_file);
   // Runs demo `workload` with `args` in-process and shows it live. On
   // failure the message bar says why and the current session stays.
   bool StartDemo(const std::string& workload, const std::vector<std::string>& args);
@@ -142,6 +147,7 @@ class MainWindow final : public QMainWindow {
 
   void BuildMenus();
   void ChooseAttach();
+  void ChooseBeamNode();
   void ChooseCompare();
   void ScheduleAnalysis();
   void OnAnalyzed(std::shared_ptr<const RunAnalysis> analysis);

@@ -11,7 +11,9 @@
 #include <QSettings>
 #include <QTabWidget>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/string_view.h"
@@ -25,6 +27,17 @@
 #endif
 #ifdef OVERSEER_HAVE_ATTACH
 #include "gui/session/attach_session.h"
+#endif
+#ifdef OVERSEER_HAVE_BEAM
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPushButton>
+
+#include "gui/session/beam_session.h"
+#include "probes/beam/beam_connection.h"
 #endif
 
 namespace overseer {
@@ -60,6 +73,16 @@ void MainWindow::BuildMenus() {
 #else
   attach->setEnabled(false);
   attach->setToolTip(QStringLiteral("Built without the attach client"));
+#endif
+  QAction* beam = file->addAction(QStringLiteral("Attach to a &BEAM node\u2026"));
+  beam->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+B")));
+  beam->setToolTip(QStringLiteral("Record a running Erlang or Elixir node (started with "
+                                  "-sname or --sname) as a hidden node"));
+#ifdef OVERSEER_HAVE_BEAM
+  connect(beam, &QAction::triggered, this, &MainWindow::ChooseBeamNode);
+#else
+  beam->setEnabled(false);
+  beam->setToolTip(QStringLiteral("Built without erl_interface (install erlang-dev)"));
 #endif
   file->addSeparator();
   file->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -249,6 +272,70 @@ void MainWindow::AttachTo(const QString& endpoint, const QString& token) {
 #else
   ShowMessage(QStringLiteral("Cannot attach to %1: this build has no attach client").arg(endpoint));
   (void)token;
+  emit AttachFinished(false);
+#endif
+}
+
+void MainWindow::ChooseBeamNode() {
+#ifdef OVERSEER_HAVE_BEAM
+  QSettings settings;
+  QDialog dialog(this);
+  dialog.setWindowTitle(QStringLiteral("Attach to a BEAM node"));
+  auto* form = new QFormLayout(&dialog);
+  auto* node = new QLineEdit(settings.value(QStringLiteral("beam/node")).toString(), &dialog);
+  node->setPlaceholderText(QStringLiteral("name@host, or name on this host"));
+  auto* cookie = new QLineEdit(
+      settings.value(QStringLiteral("beam/cookie_file"), QString::fromStdString(DefaultCookieFile()))
+          .toString(),
+      &dialog);
+  auto* browse = new QPushButton(QStringLiteral("Browse\u2026"), &dialog);
+  connect(browse, &QPushButton::clicked, &dialog, [&] {
+    QString path = QFileDialog::getOpenFileName(&dialog, QStringLiteral("Cookie file"),
+                                                cookie->text());
+    if (!path.isEmpty()) cookie->setText(path);
+  });
+  auto* cookie_row = new QHBoxLayout;
+  cookie_row->addWidget(cookie);
+  cookie_row->addWidget(browse);
+  form->addRow(QStringLiteral("Node:"), node);
+  form->addRow(QStringLiteral("Cookie file:"), cookie_row);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+  connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+  form->addRow(buttons);
+  if (dialog.exec() != QDialog::Accepted || node->text().trimmed().isEmpty()) return;
+  settings.setValue(QStringLiteral("beam/node"), node->text().trimmed());
+  settings.setValue(QStringLiteral("beam/cookie_file"), cookie->text().trimmed());
+  AttachToBeam(node->text().trimmed(), cookie->text().trimmed());
+#endif
+}
+
+void MainWindow::AttachToBeam(const QString& node, const QString& cookie_file) {
+#ifdef OVERSEER_HAVE_BEAM
+  const int interval_ms =
+      std::max(QSettings().value(QStringLiteral("live/interval_ms"), 1000).toInt(), 10);
+  SetBusy(QStringLiteral("Connecting to %1\u2026").arg(node), true);
+  BeamTarget target{.node = node.toStdString(),
+                    .cookie_file = cookie_file.toStdString(),
+                    .cookie = std::nullopt,
+                    .wait = absl::Seconds(10)};
+  ConnectBeamAsync(std::move(target), std::chrono::milliseconds(interval_ms))
+      .then(this, [this, node, interval_ms](BeamConnectResult r) {
+        SetBusy({}, false);
+        if (!r.ok()) {
+          ShowMessage(QStringLiteral("Cannot attach to %1: %2").arg(node, Q(r.status().message())));
+          emit AttachFinished(false);
+          return;
+        }
+        SetSession(std::make_unique<BeamSession>(*std::move(r),
+                                                 std::chrono::milliseconds(interval_ms)));
+        emit AttachFinished(true);
+      });
+#else
+  ShowMessage(QStringLiteral("Cannot attach to %1: this build has no BEAM source "
+                             "(install erlang-dev and rebuild)")
+                  .arg(node));
+  (void)cookie_file;
   emit AttachFinished(false);
 #endif
 }

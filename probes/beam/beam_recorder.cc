@@ -9,7 +9,14 @@ namespace overseer {
 
 BeamRecorder::BeamRecorder(BeamConnection& connection, BeamSampler& sampler,
                            BeamRecordOptions options)
-    : connection_(connection), sampler_(sampler), options_(options) {}
+    : connection_(connection),
+      sampler_(sampler),
+      options_(options),
+      interval_ns_(absl::ToInt64Nanoseconds(options.interval)) {}
+
+void BeamRecorder::SetInterval(absl::Duration interval) {
+  interval_ns_.store(absl::ToInt64Nanoseconds(std::max(interval, absl::Milliseconds(10))));
+}
 
 void BeamRecorder::AddSink(std::unique_ptr<SampleSink> sink) {
   sinks_.push_back(std::move(sink));
@@ -73,7 +80,7 @@ absl::Status BeamRecorder::Run(
     if (progress) progress({samples_, sampler_.skipped(), absl::Now() - start});
     // The next sample on the interval's grid; one that is already late is
     // taken now, and the ones it missed are not made up.
-    next = std::max(next + options_.interval, absl::Now());
+    next = std::max(next + absl::Nanoseconds(interval_ns_.load()), absl::Now());
     if (options_.duration) next = std::min(next, start + *options_.duration);
     if (absl::Status s = Wait(next, should_stop); !s.ok()) {
       lost = s;

@@ -13,10 +13,11 @@
 //   rec.AddSink(*CaptureFileSink::Open("node.ovc"));
 //   absl::Status s = rec.Run(info, [] { return stop_requested; }, nullptr);
 //
-// Thread contract: one thread, the connection's.
+// Thread contract: one thread, the connection's (SetInterval: any).
 #ifndef OVERSEER_PROBES_BEAM_BEAM_RECORDER_H_
 #define OVERSEER_PROBES_BEAM_BEAM_RECORDER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -62,6 +63,10 @@ class BeamRecorder {
 
   uint64_t samples() const { return samples_; }
 
+  // Reads the node every `interval` (10 ms at least) from the next sample
+  // on. Thread-safe.
+  void SetInterval(absl::Duration interval);
+
  private:
   // Writes to every sink still working; false when none is left.
   bool WriteAll(const Snapshot& snapshot, const std::vector<Event>& events);
@@ -71,6 +76,7 @@ class BeamRecorder {
   BeamConnection& connection_;
   BeamSampler& sampler_;
   BeamRecordOptions options_;
+  std::atomic<int64_t> interval_ns_;
   std::vector<std::unique_ptr<SampleSink>> sinks_;
   std::vector<bool> failed_;
   absl::Status sink_error_;
