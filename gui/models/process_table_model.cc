@@ -72,8 +72,11 @@ QVariant ProcessTableModel::Display(const ProcessRow& row, int column) const {
     case kCurrentFunction:
       return Q(row.current_function);
     case kHeldSpecBytes:
-      return IsSupervisor(row.kind) ? Q(FormatBytes(row.held_spec_bytes))
-                                    : QString();
+      if (!IsSupervisor(row.kind)) return QString();
+      if ((absent_ & static_cast<uint32_t>(Figure::kHeldSpecBytes)) != 0) {
+        return QStringLiteral("n/a");
+      }
+      return Q(FormatBytes(row.held_spec_bytes));
     case kGrowth:
       return row.has_rate ? Q(FormatRate(row.memory_growth_per_s)) : QString();
     default:
@@ -199,6 +202,14 @@ void ProcessTableModel::sort(int column, Qt::SortOrder order) {
 void ProcessTableModel::SetTable(std::shared_ptr<const ProcessTable> table) {
   ReleaseInBackground(std::exchange(latest_table_, std::move(table)));
   Requery(latest_table_);
+}
+
+void ProcessTableModel::SetAbsentFigures(uint32_t absent) {
+  if (absent == absent_) return;
+  absent_ = absent;
+  if (rowCount() > 0) {
+    emit dataChanged(index(0, kHeldSpecBytes), index(rowCount() - 1, kHeldSpecBytes));
+  }
 }
 
 void ProcessTableModel::SetFilter(const QString& filter) {

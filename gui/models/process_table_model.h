@@ -75,6 +75,9 @@ class ProcessTableModel final : public QAbstractTableModel {
 
   // Shows `table` once its order under the current query is computed.
   void SetTable(std::shared_ptr<const ProcessTable> table);
+  // The figures the run's source does not give (CaptureInfo::absent): their
+  // cells say "n/a" rather than 0.
+  void SetAbsentFigures(uint32_t absent);
   // Keeps the rows whose name, pid or current function contain `filter`.
   void SetFilter(const QString& filter);
   void SetReductionsMode(ReductionsMode mode);
@@ -116,6 +119,7 @@ class ProcessTableModel final : public QAbstractTableModel {
   std::shared_ptr<const RunScan> scan_;
   RowQuery query_;
   ReductionsMode reductions_mode_ = ReductionsMode::kDelta;
+  uint32_t absent_ = 0;
   SerialJobs<Shown> jobs_{this};
 };
 

@@ -178,6 +178,7 @@ void MainWindow::SetSession(std::unique_ptr<Session> session) {
   events_end_ns_ = INT64_MIN;
   log_->model()->SetEvents({});
   if (!session_) return;
+  processes_->model()->SetAbsentFigures(session_->recording().info().absent);
 
   loader_ = std::make_unique<InstantLoader>(&session_->recording());
   connect(loader_.get(), &InstantLoader::Loaded, this, &MainWindow::OnInstantLoaded);

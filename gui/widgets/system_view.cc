@@ -20,6 +20,9 @@ namespace {
 
 QString Q(const std::string& s) { return QString::fromStdString(s); }
 
+const QString kNotAvailable = QStringLiteral("n/a");
+const QString kNotGiven = QStringLiteral("Not given by this source");
+
 KeyValueGroup RunGroup(const Session& session, const RunSummary& run) {
   CaptureInfo info = session.recording().info();
   KeyValueGroup g{QStringLiteral("Run"), {}};
@@ -27,6 +30,11 @@ KeyValueGroup RunGroup(const Session& session, const RunSummary& run) {
                     QStringLiteral("%1 (%2)").arg(session.label(),
                                                   ToString(session.source()))});
   g.rows.push_back({QStringLiteral("Program"), Q(info.program)});
+  if (!info.node.empty()) {
+    g.rows.push_back({QStringLiteral("Node"), Q(info.node),
+                      QStringLiteral("Recorded as a hidden node")});
+    g.rows.push_back({QStringLiteral("Runtime"), Q(info.runtime)});
+  }
   if (info.start_unix_ns > 0) {
     g.rows.push_back({QStringLiteral("Started"),
                       QDateTime::fromMSecsSinceEpoch(info.start_unix_ns / 1'000'000)
@@ -78,8 +86,15 @@ KeyValueGroup InstantGroup(const Session& session, const Instant& now) {
   }
   g.rows.push_back({QStringLiteral("Total MsgQ"),
                     Q(FormatCount(now.system.total_mailbox_len))});
+  if (now.system.run_queue) {
+    g.rows.push_back({QStringLiteral("Run queue"), Q(FormatCount(*now.system.run_queue)),
+                      QStringLiteral("Processes ready to run, waiting for a scheduler")});
+  }
+  const CaptureInfo info = session.recording().info();
   g.rows.push_back({QStringLiteral("Messages sent"),
-                    Q(FormatCount(now.system.messages_sent))});
+                    info.Has(Figure::kMessagesSent) ? Q(FormatCount(now.system.messages_sent))
+                                                    : kNotAvailable,
+                    info.Has(Figure::kMessagesSent) ? QString() : kNotGiven});
   if (now.table) {
     g.rows.push_back({QStringLiteral("Outliers"),
                       Q(FormatCount(now.table->outlier_count)),
@@ -88,16 +103,61 @@ KeyValueGroup InstantGroup(const Session& session, const Instant& now) {
   return g;
 }
 
-KeyValueGroup MemoryGroup(const MemoryByCategory& m) {
+// Whether category `i` of MemoryByCategory is a figure the source gives.
+bool CategoryGiven(const CaptureInfo& info, size_t i) {
+  switch (i) {
+    case 1: return info.Has(Figure::kMailboxBytes);
+    case 2: return info.Has(Figure::kHeldSpecBytes);
+    default: return true;
+  }
+}
+
+KeyValueGroup MemoryGroup(const CaptureInfo& info, const Instant& now) {
+  const std::vector<MemoryCategory>& node = now.system.memory_categories;
+  if (!node.empty()) {
+    // The node's own breakdown, as erlang:memory() gives it.
+    KeyValueGroup g{QStringLiteral("Memory, as the node counts it"), {}};
+    for (const MemoryCategory& c : node) {
+      g.rows.push_back({Q(c.name), Q(FormatBytes(c.bytes))});
+    }
+    g.rows.push_back({QStringLiteral("mailbox bytes, held child specs"), kNotAvailable,
+                      kNotGiven});
+    return g;
+  }
+  const MemoryByCategory& m = now.memory;
   KeyValueGroup g{QStringLiteral("Memory by category"), {}};
   g.rows.push_back({QStringLiteral("Total"), Q(FormatBytes(m.total))});
   std::array<uint64_t, MemoryByCategory::kCategoryCount> values = m.values();
   for (size_t i = 0; i < values.size(); ++i) {
     QString name = QString::fromLatin1(MemoryByCategory::CategoryName(i));
     name[0] = name[0].toUpper();
-    g.rows.push_back({name, Q(FormatBytes(values[i]))});
+    const bool given = CategoryGiven(info, i);
+    g.rows.push_back({name, given ? Q(FormatBytes(values[i])) : kNotAvailable,
+                      given ? QString() : kNotGiven});
   }
   return g;
+}
+
+// The slices of a node's own breakdown: what erlang:memory() adds up to
+// total (processes + system, system split into its parts).
+std::vector<std::pair<QString, uint64_t>> NodeSlices(const std::vector<MemoryCategory>& node) {
+  uint64_t processes = 0, system = 0, parts = 0;
+  std::vector<std::pair<QString, uint64_t>> out;
+  for (const MemoryCategory& c : node) {
+    if (c.name == "processes") processes = c.bytes;
+    if (c.name == "system") system = c.bytes;
+  }
+  out.emplace_back(QStringLiteral("processes"), processes);
+  for (const char* part : {"binary", "code", "ets", "atom"}) {
+    for (const MemoryCategory& c : node) {
+      if (c.name == part) {
+        out.emplace_back(QString::fromLatin1(part), c.bytes);
+        parts += c.bytes;
+      }
+    }
+  }
+  if (system > parts) out.emplace_back(QStringLiteral("other system"), system - parts);
+  return out;
 }
 
 }  // namespace
@@ -109,7 +169,7 @@ std::vector<KeyValueGroup> SystemOverview(const Session& session,
   groups.push_back(RunGroup(session, run));
   if (instant != nullptr) {
     groups.push_back(InstantGroup(session, *instant));
-    groups.push_back(MemoryGroup(instant->memory));
+    groups.push_back(MemoryGroup(session.recording().info(), *instant));
   }
   return groups;
 }
@@ -156,20 +216,28 @@ void SystemView::Show(const Session& session, const RunSummary& run,
   legend_->clear();
   if (instant == nullptr) return;
   QStringList entries;
-  std::array<uint64_t, MemoryByCategory::kCategoryCount> values =
-      instant->memory.values();
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (values[i] == 0) continue;
-    QString label = QStringLiteral("%1 %2").arg(
-        QString::fromLatin1(MemoryByCategory::CategoryName(i)),
-        Q(FormatBytes(values[i])));
-    QPieSlice* slice = pie_->append(label, static_cast<double>(values[i]));
+  // The runtime's four categories, or the node's own breakdown (BEAM).
+  std::vector<std::pair<QString, uint64_t>> slices;
+  if (!instant->system.memory_categories.empty()) {
+    slices = NodeSlices(instant->system.memory_categories);
+  } else {
+    std::array<uint64_t, MemoryByCategory::kCategoryCount> values =
+        instant->memory.values();
+    for (size_t i = 0; i < values.size(); ++i) {
+      slices.emplace_back(QString::fromLatin1(MemoryByCategory::CategoryName(i)), values[i]);
+    }
+  }
+  // One colour per category, the same at every instant (a theme would
+  // recolour the slices as categories come and go).
+  static const char* const kColors[] = {"#209fdf", "#99ca53", "#f6a625",
+                                        "#6d5fd5", "#e0567a", "#8c8c8c"};
+  for (size_t i = 0; i < slices.size(); ++i) {
+    const auto& [name, bytes] = slices[i];
+    if (bytes == 0) continue;
+    QString label = QStringLiteral("%1 %2").arg(name, Q(FormatBytes(bytes)));
+    QPieSlice* slice = pie_->append(label, static_cast<double>(bytes));
     slice->setLabelVisible(false);
-    // One colour per category, the same at every instant (a theme would
-    // recolour the slices as categories come and go).
-    static const char* const kColors[MemoryByCategory::kCategoryCount] = {
-        "#209fdf", "#99ca53", "#f6a625", "#6d5fd5"};
-    slice->setColor(QColor(QString::fromLatin1(kColors[i])));
+    slice->setColor(QColor(QString::fromLatin1(kColors[i % std::size(kColors)])));
     entries << QStringLiteral("<span style=\"color:%1\">&#9632;</span>&nbsp;%2")
                    .arg(slice->color().name(), label.toHtmlEscaped());
   }

@@ -73,6 +73,30 @@ class ModelsTest : public QObject {
              QString::fromStdString(FormatCount(45 * 30)));
   }
 
+  void heldSpecBytesTheSourceDoesNotGiveAreNotAvailableNotZero() {
+    ProcessTableModel model;
+    Tester tester(&model, kFatal);
+    model.SetTable(instant_->table);
+    model.sort(ProcessTableModel::kMemory, Qt::DescendingOrder);
+    model.WaitForIdle();
+    // Row 0 is the task supervisor, which holds specs.
+    const QString held = model.index(0, ProcessTableModel::kHeldSpecBytes).data().toString();
+    QVERIFY2(held.endsWith("B"), qPrintable(held));
+    model.SetAbsentFigures(static_cast<uint32_t>(Figure::kHeldSpecBytes));
+    QCOMPARE(model.index(0, ProcessTableModel::kHeldSpecBytes).data().toString(),
+             QStringLiteral("n/a"));
+    // A worker's cell stays empty either way; other columns are untouched.
+    for (int r = 0; r < model.rowCount(); ++r) {
+      if (model.RowAt(r).kind == ProcessKind::kWorker) {
+        QCOMPARE(model.index(r, ProcessTableModel::kHeldSpecBytes).data().toString(), QString());
+        break;
+      }
+    }
+    QVERIFY(model.index(0, ProcessTableModel::kMemory).data().toString().endsWith("MB"));
+    model.SetAbsentFigures(0);
+    QCOMPARE(model.index(0, ProcessTableModel::kHeldSpecBytes).data().toString(), held);
+  }
+
   void sortingByPidAscendingListsPidsInOrder() {
     ProcessTableModel model;
     model.SetTable(instant_->table);

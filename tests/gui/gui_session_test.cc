@@ -91,7 +91,8 @@ class SessionTest : public QObject {
     QString path = dir.filePath(QStringLiteral("corrupt.ovc"));
     QFile file(path);
     QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(QByteArray("OVSC this is not a capture at all \x01\x02\x03", 40));
+    const char kGarbage[] = "OVSC this is not a capture at all \x01\x02\x03";
+    file.write(QByteArray(kGarbage, sizeof(kGarbage) - 1));
     file.close();
     QFuture<CaptureOpenResult> future = OpenCaptureAsync(path);
     future.waitForFinished();

@@ -82,7 +82,8 @@ TEST(SamplerTest, APeakBetweenTwoSamplesIsSeenOnceThenForgotten) {
   rt.Cast(pid, Hold{0});
   (void)rt.Call(pid, Ping{}, absl::Seconds(5));
   Settle(rt, pid);
-  const ProcessSample* first = Find(sampler.Sample(), pid.id());
+  const Snapshot first_sample = sampler.Sample();  // kept: `first` points into it
+  const ProcessSample* first = Find(first_sample, pid.id());
   ASSERT_NE(first, nullptr);
   EXPECT_LT(first->memory.value, 100'000u);
   EXPECT_GE(first->memory.peak, 3'000'000u);
