@@ -20,13 +20,28 @@ QString Q(absl::string_view s) {
 
 }  // namespace
 
+AttachClientTlsOptions TlsTrustFromText(const QString& text) {
+  AttachClientTlsOptions tls;
+  const std::string trust = text.trimmed().toStdString();
+  if (trust.empty()) return tls;
+  if (absl::StatusOr<std::string> pin = ParseTlsFingerprint(trust); pin.ok()) {
+    tls.fingerprint = *pin;
+  } else {
+    tls.ca_file = trust;
+  }
+  return tls;
+}
+
 QFuture<AttachConnectResult> ConnectAttachAsync(const QString& endpoint,
-                                                const QString& token) {
+                                                const QString& token,
+                                                const QString& tls_trust) {
   std::string where = endpoint.trimmed().toStdString();
   std::string secret = token.trimmed().toStdString();
-  return QtConcurrent::run([where, secret]() -> AttachConnectResult {
+  AttachClientTlsOptions tls = TlsTrustFromText(tls_trust);
+  return QtConcurrent::run([where, secret, tls]() -> AttachConnectResult {
     AttachClientOptions options;
     options.token = secret;
+    options.tls = tls;
     options.viewer = "overseer";
     absl::StatusOr<std::unique_ptr<AttachClient>> client =
         AttachClient::Connect(where, std::move(options));

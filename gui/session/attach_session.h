@@ -22,17 +22,25 @@
 
 #include "absl/status/statusor.h"
 #include "gui/session/session.h"
+#include "probes/attach/client.h"
 
 namespace overseer {
-
-class AttachClient;
 
 using AttachConnectResult = absl::StatusOr<std::shared_ptr<AttachClient>>;
 
 // Connects to `endpoint` (a socket path, "tcp:HOST:PORT" or a pid) on a pool
-// thread. Errors: those of AttachClient::Connect. Thread-safe.
+// thread. `tls_trust`, for a TCP endpoint, asks for TLS: the program's
+// SHA-256 fingerprint (as TlsTrustFromText reads it) or a PEM file of
+// certificates to trust; empty: none (a pid's endpoint file may still say
+// TLS). Errors: those of AttachClient::Connect. Thread-safe.
 QFuture<AttachConnectResult> ConnectAttachAsync(const QString& endpoint,
-                                                const QString& token);
+                                                const QString& token,
+                                                const QString& tls_trust = {});
+
+// What the one TLS field of the attach dialog means: a SHA-256 fingerprint
+// becomes a pin, anything else names a CA (or certificate) file; empty
+// text asks for no TLS. Thread-safe (pure).
+AttachClientTlsOptions TlsTrustFromText(const QString& text);
 
 // The endpoints open on this machine, as "pid program (endpoint)" labels and
 // the text to connect with. Errors: those of ListEndpoints. Thread-safe.

@@ -80,7 +80,10 @@ class MainWindow final : public QMainWindow {
   // Connects to an attach endpoint (socket path, "tcp:HOST:PORT" or pid) in
   // the background and shows the program live; AttachFinished follows. On
   // failure the message bar says why and the current session stays.
-  void AttachTo(const QString& endpoint, const QString& token);
+  // `tls_trust` asks for TLS to a TCP endpoint: a CA (or certificate) file,
+  // or the program's SHA-256 fingerprint (see ConnectAttachAsync).
+  void AttachTo(const QString& endpoint, const QString& token,
+                const QString& tls_trust = {});
   // Connects to the Erlang or Elixir node `node` ("name@host", or "name" on
   // this host) with the cookie in `cookie_file` (empty: ~/.erlang.cookie), in
   // the background, and shows it live; AttachFinished follows. On failure

@@ -6,6 +6,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
@@ -248,18 +249,38 @@ void MainWindow::ChooseAttach() {
                      "tcp:HOST:PORT or a pid):"),
       labels, 0, /*editable=*/true, &ok);
   if (!ok || picked.trimmed().isEmpty()) return;
-  QString endpoint = picked;
+  QString endpoint = picked.trimmed();
   for (const AttachChoice& c : choices) {
     if (c.label == picked) endpoint = c.endpoint;
   }
-  AttachTo(endpoint, QString());
+  // A typed TCP address needs its token, and beyond loopback TLS (a listed
+  // program's endpoint file holds both).
+  QString token;
+  QString trust;
+  if (endpoint.startsWith(QStringLiteral("tcp:"))) {
+    token = QInputDialog::getText(this, QStringLiteral("Attach"),
+                                  QStringLiteral("Token of %1:").arg(endpoint),
+                                  QLineEdit::Password, {}, &ok);
+    if (!ok) return;
+    const QString last = QSettings().value(QStringLiteral("attach/tls_trust")).toString();
+    trust = QInputDialog::getText(
+        this, QStringLiteral("Attach"),
+        QStringLiteral("TLS: the program's certificate (or its CA) file, or its SHA-256 "
+                       "fingerprint.\nEmpty: no TLS, for loopback only."),
+        QLineEdit::Normal, last, &ok);
+    if (!ok) return;
+    QSettings().setValue(QStringLiteral("attach/tls_trust"), trust.trimmed());
+  }
+  AttachTo(endpoint, token, trust);
 #endif
 }
 
-void MainWindow::AttachTo(const QString& endpoint, const QString& token) {
+void MainWindow::AttachTo(const QString& endpoint, const QString& token,
+                          const QString& tls_trust) {
 #ifdef OVERSEER_HAVE_ATTACH
   SetBusy(QStringLiteral("Attaching to %1\u2026").arg(endpoint), true);
-  ConnectAttachAsync(endpoint, token).then(this, [this, endpoint](AttachConnectResult r) {
+  QFuture<AttachConnectResult> connecting = ConnectAttachAsync(endpoint, token, tls_trust);
+  connecting.then(this, [this, endpoint](AttachConnectResult r) {
     SetBusy({}, false);
     if (!r.ok()) {
       ShowMessage(QStringLiteral("Cannot attach to %1: %2").arg(endpoint, Q(r.status().message())));
@@ -272,6 +293,7 @@ void MainWindow::AttachTo(const QString& endpoint, const QString& token) {
 #else
   ShowMessage(QStringLiteral("Cannot attach to %1: this build has no attach client").arg(endpoint));
   (void)token;
+  (void)tls_trust;
   emit AttachFinished(false);
 #endif
 }

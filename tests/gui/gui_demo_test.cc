@@ -17,6 +17,7 @@
 #include "gui/widgets/process_window.h"
 #include "gui/widgets/processes_view.h"
 #include "probes/analysis/summary.h"
+#include "gui/session/attach_session.h"
 #include "probes/attach/server.h"
 #include "probes/capture/capture_reader.h"
 #include "probes/sampler/recorder.h"
@@ -24,6 +25,7 @@
 #include "samples/workloads/registry.h"
 #include "tests/gui/demo_capture.h"
 #include "tests/gui/synthetic_run.h"
+#include "tests/probes/attach/tls_test_util.h"
 
 namespace overseer {
 namespace {
@@ -182,6 +184,56 @@ class DemoTest : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!window.session()->is_live(), 10000);
     QVERIFY(window.timeline()->sample_count() >= seen);
     QVERIFY(window.instant() != nullptr);
+  }
+
+  void anAttachOverTlsIsFollowedAndAnUntrustedCertificateIsSaid() {
+    QTemporaryDir dir;
+    const std::string stem = dir.path().toStdString();
+    absl::StatusOr<testing::TestCertificate> cert =
+        testing::MakeSelfSignedCertificate(stem + "/mine", {"IP:127.0.0.1"});
+    absl::StatusOr<testing::TestCertificate> other =
+        testing::MakeSelfSignedCertificate(stem + "/other", {"IP:127.0.0.1"});
+    QVERIFY(cert.ok() && other.ok());
+    // The one TLS field: a fingerprint pins, anything else is a file.
+    const QString pin = QString::fromStdString(cert->fingerprint);
+    const QString file = QString::fromStdString(cert->certificate_file);
+    QCOMPARE(QString::fromStdString(TlsTrustFromText(pin).fingerprint), pin);
+    QCOMPARE(QString::fromStdString(TlsTrustFromText(file).ca_file), file);
+    QVERIFY(TlsTrustFromText(file).fingerprint.empty());
+    QVERIFY(!TlsTrustFromText(QStringLiteral("  ")).on());
+
+    Runtime runtime;
+    Recorder recorder(runtime, {.sampler = {.interval = absl::Milliseconds(50)},
+                                .program = "tls-test"});
+    AttachOptions options;
+    options.directory = stem + "/endpoints";
+    options.transport = AttachOptions::Transport::kTcp;
+    options.tls = {cert->certificate_file, cert->key_file};
+    absl::StatusOr<std::unique_ptr<AttachServer>> server =
+        AttachServer::Open(runtime, recorder, options);
+    QVERIFY2(server.ok(), std::string(server.status().message()).c_str());
+    QVERIFY(recorder.Start().ok());
+    const QString endpoint = QString::fromStdString((*server)->endpoint());
+    const QString token = QString::fromStdString((*server)->token());
+
+    MainWindow window;
+    window.resize(1200, 800);
+    window.show();
+    QSignalSpy attached(&window, &MainWindow::AttachFinished);
+    window.AttachTo(endpoint, token, QString::fromStdString(other->certificate_file));
+    QTRY_COMPARE_WITH_TIMEOUT(attached.count(), 1, 60000);
+    QVERIFY(!attached.takeFirst().at(0).toBool());
+    QVERIFY2(window.message().contains(QStringLiteral("not trusted")),
+             qPrintable(window.message()));
+
+    window.AttachTo(endpoint, token, QString::fromStdString(cert->certificate_file));
+    QTRY_COMPARE_WITH_TIMEOUT(attached.count(), 1, 60000);
+    QVERIFY2(attached.first().at(0).toBool(), qPrintable(window.message()));
+    QCOMPARE(window.session()->source(), Session::Source::kAttach);
+    QTRY_VERIFY_WITH_TIMEOUT(window.timeline()->sample_count() >= 3, 60000);
+    (void)recorder.Stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->is_live(), 60000);
+    server->reset();
   }
 
   void theDemoMenuRunsAWorkloadInProcessAndTheViewsFollowIt() {
