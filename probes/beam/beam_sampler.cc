@@ -42,7 +42,8 @@ constexpr uint32_t kAbsent =
     static_cast<uint32_t>(Figure::kMessagesSent) |
     static_cast<uint32_t>(Figure::kProcessOverhead) |
     static_cast<uint32_t>(Figure::kDetails) |
-    static_cast<uint32_t>(Figure::kZones);
+    static_cast<uint32_t>(Figure::kZones) |
+    static_cast<uint32_t>(Figure::kCallTimeouts);
 
 int64_t MonotonicNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
