@@ -106,12 +106,13 @@ absl::Status Diagnose(const std::string& node, const std::string& alive,
         names->empty() ? "none" : absl::StrJoin(*names, ", "), ")"));
   }
   if (error == ETIMEDOUT) {
-    return absl::DeadlineExceededError(absl::StrCat(
-        prefix, "no handshake within ", absl::FormatDuration(timeout)));
+    return absl::DeadlineExceededError(
+        absl::StrCat(prefix, "no handshake within ", absl::FormatDuration(timeout)));
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      prefix, "the node refused the handshake; is the cookie right? (the node "
-              "logs the refused attempt)"));
+  return absl::PermissionDeniedError(
+      absl::StrCat(prefix,
+                   "the node refused the handshake; is the cookie right? (the node "
+                   "logs the refused attempt)"));
 }
 
 }  // namespace
@@ -132,13 +133,15 @@ absl::StatusOr<std::string> ReadCookieFile(const std::string& path) {
   }
   std::ifstream in(path);
   if (!in) {
-    return absl::PermissionDeniedError(absl::StrCat("cannot read the cookie file ", path));
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot read the cookie file ", path));
   }
   std::string line;
   std::getline(in, line);
   std::string cookie(absl::StripAsciiWhitespace(line));
   if (cookie.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("the cookie file ", path, " is empty"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the cookie file ", path, " is empty"));
   }
   return cookie;
 }
@@ -236,7 +239,8 @@ absl::StatusOr<BeamConnection::Reply> BeamConnection::Receive(absl::Time deadlin
     int index = 0;
     int version = 0;
     if (ei_decode_version(state_->in.buff, &index, &version) < 0) {
-      return absl::DataLossError(absl::StrCat("a message from ", node_, " does not decode"));
+      return absl::DataLossError(
+          absl::StrCat("a message from ", node_, " does not decode"));
     }
     absl::StatusOr<Term> t = DecodeTerm(state_->in.buff, state_->in.index, &index);
     if (!t.ok()) return t.status();
@@ -256,9 +260,9 @@ absl::StatusOr<Term> BeamConnection::Call(absl::string_view module,
     absl::StatusOr<Reply> r = Receive(deadline);
     if (!r.ok()) {
       if (absl::IsDeadlineExceeded(r.status())) {
-        return absl::DeadlineExceededError(absl::StrCat(
-            node_, " did not answer ", module, ":", function, " within ",
-            absl::FormatDuration(timeout)));
+        return absl::DeadlineExceededError(absl::StrCat(node_, " did not answer ", module,
+                                                        ":", function, " within ",
+                                                        absl::FormatDuration(timeout)));
       }
       return r.status();
     }

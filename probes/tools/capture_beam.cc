@@ -40,13 +40,15 @@ int RecordBeamNode(const CaptureToolOptions& options,
   const absl::Duration interval = options.interval.value_or(absl::Seconds(1));
   absl::StatusOr<CaptureInfo> info = sampler.Describe(interval);
   if (!info.ok()) return Fail(err, info.status());
-  absl::StatusOr<std::unique_ptr<CaptureFileSink>> sink = CaptureFileSink::Open(options.out);
+  absl::StatusOr<std::unique_ptr<CaptureFileSink>> sink =
+      CaptureFileSink::Open(options.out);
   if (!sink.ok()) return Fail(err, sink.status());
   const CaptureFileSink* file = sink->get();
 
-  std::fprintf(err, "overseer-capture: recording %s (%s) as hidden node %s into %s, every %s\n",
-               info->node.c_str(), info->runtime.c_str(), (*connection)->self_name().c_str(),
-               options.out.c_str(), absl::FormatDuration(interval).c_str());
+  std::fprintf(
+      err, "overseer-capture: recording %s (%s) as hidden node %s into %s, every %s\n",
+      info->node.c_str(), info->runtime.c_str(), (*connection)->self_name().c_str(),
+      options.out.c_str(), absl::FormatDuration(interval).c_str());
   BeamRecorder recorder(**connection, sampler, {interval, options.duration});
   recorder.AddSink(*std::move(sink));
   absl::Time next_progress = absl::Now() + absl::Seconds(1);
@@ -54,7 +56,8 @@ int RecordBeamNode(const CaptureToolOptions& options,
     if (options.quiet || absl::Now() < next_progress) return;
     next_progress = absl::Now() + absl::Seconds(1);
     std::fprintf(err, "overseer-capture: %.1fs  %llu samples  %s written  %llu skipped\n",
-                 absl::ToDoubleSeconds(p.elapsed), static_cast<unsigned long long>(p.samples),
+                 absl::ToDoubleSeconds(p.elapsed),
+                 static_cast<unsigned long long>(p.samples),
                  FormatBytes(file->bytes_written()).c_str(),
                  static_cast<unsigned long long>(p.skipped));
   };

@@ -35,7 +35,8 @@ std::unique_ptr<overseer::testing::TestNode> StartNode() {
 }
 
 // Runs overseer-capture with `args`; its exit status, stderr in *err.
-int RunCapture(const std::vector<std::string>& args, const std::string& dir, std::string* err) {
+int RunCapture(const std::vector<std::string>& args, const std::string& dir,
+               std::string* err) {
   std::vector<std::string> all = {OVERSEER_CAPTURE_BIN};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -107,9 +108,10 @@ TEST_F(BeamRecorderTest, ANodeKilledMidRecordingLeavesACaptureWithTheSamplesBefo
 TEST_F(BeamRecorderTest, OverseerCaptureRecordsANodeWithACookieFile) {
   const std::string out = node_->dir() + "/node.ovc";
   std::string err;
-  const int rc = RunCapture({"--beam", node_->node(), "--cookie-file", node_->cookie_file(),
-                             "--out", out, "--interval", "100ms", "--duration", "1s"},
-                            node_->dir(), &err);
+  const int rc =
+      RunCapture({"--beam", node_->node(), "--cookie-file", node_->cookie_file(), "--out",
+                  out, "--interval", "100ms", "--duration", "1s"},
+                 node_->dir(), &err);
   EXPECT_EQ(rc, 0) << err;
   EXPECT_THAT(err, HasSubstr(absl::StrCat("recording ", node_->node())));
   EXPECT_THAT(err, Not(HasSubstr(node_->cookie())));
@@ -134,8 +136,8 @@ TEST_F(BeamRecorderTest, OverseerCaptureSaysWhenTheCookieIsWrongWithoutShowingIt
 
 TEST_F(BeamRecorderTest, OverseerCaptureNamesANodeThatIsNotRunning) {
   std::string err;
-  const int rc = RunCapture({"--beam", "overseer_nobody", "--cookie-file", node_->cookie_file(),
-                             "--out", node_->dir() + "/none.ovc"},
+  const int rc = RunCapture({"--beam", "overseer_nobody", "--cookie-file",
+                             node_->cookie_file(), "--out", node_->dir() + "/none.ovc"},
                             node_->dir(), &err);
   EXPECT_EQ(rc, 1) << err;
   EXPECT_THAT(err, HasSubstr(FullNodeName("overseer_nobody")));
