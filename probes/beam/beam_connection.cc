@@ -1,5 +1,6 @@
 #include "probes/beam/beam_connection.h"
 
+#include <arpa/inet.h>
 #include <ei.h>
 #include <signal.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <utility>
@@ -115,6 +117,27 @@ absl::Status Diagnose(const std::string& node, const std::string& alive,
                    "logs the refused attempt)"));
 }
 
+// Sets up this program's node name in the target's style: a node started
+// with -name (a host with dots) only talks to nodes with long names, one
+// started with -sname only to short ones.
+int InitNode(ei_cnode* ec, const std::string& alive, const std::string& target_host,
+             const std::string& cookie, unsigned creation) {
+  if (target_host.find('.') == std::string::npos) {
+    return ei_connect_init(ec, alive.c_str(), cookie.c_str(), creation);
+  }
+  char host[256] = {};
+  std::string self_host = "127.0.0.1";
+  if (::gethostname(host, sizeof host - 1) == 0 && std::strchr(host, '.') != nullptr) {
+    self_host = host;
+  }
+  const std::string self_node = absl::StrCat(alive, "@", self_host);
+  // The address is only used to publish a listening node, which this is not.
+  in_addr loopback{};
+  ::inet_pton(AF_INET, "127.0.0.1", &loopback);
+  return ei_connect_xinit(ec, self_host.c_str(), alive.c_str(), self_node.c_str(),
+                          &loopback, cookie.c_str(), creation);
+}
+
 }  // namespace
 
 std::string FullNodeName(absl::string_view node) {
@@ -170,8 +193,7 @@ absl::StatusOr<std::unique_ptr<BeamConnection>> BeamConnection::Connect(
   auto state = std::make_unique<State>();
   const unsigned creation =
       static_cast<unsigned>((absl::ToUnixSeconds(absl::Now()) + n) % 0x7fff) + 1;
-  if (ei_connect_init(&state->node, self_alive.c_str(), options.cookie.c_str(),
-                      creation) < 0) {
+  if (InitNode(&state->node, self_alive, host, options.cookie, creation) < 0) {
     return absl::InternalError(absl::StrCat("cannot set up a node to reach ", node));
   }
   state->fd = ei_connect_tmo(&state->node, node.data(), TimeoutMs(options.timeout));

@@ -122,6 +122,26 @@ TEST_F(BeamRecorderTest, OverseerCaptureRecordsANodeWithACookieFile) {
   EXPECT_EQ((*r)->info().interval_ns, 100'000'000);
 }
 
+TEST(BeamLongNameTest, ANodeStartedWithALongNameIsRecordedToo) {
+  if (const std::string why = overseer::testing::ErlangMissing(); !why.empty()) {
+    GTEST_SKIP() << why;
+  }
+  absl::StatusOr<std::unique_ptr<overseer::testing::TestNode>> node =
+      overseer::testing::TestNode::Start(1000, /*long_name=*/true);
+  ASSERT_TRUE(node.ok()) << node.status();
+  const std::string out = (*node)->dir() + "/long.ovc";
+  std::string err;
+  const int rc =
+      RunCapture({"--beam", (*node)->node(), "--cookie-file", (*node)->cookie_file(),
+                  "--out", out, "--interval", "100ms", "--duration", "500ms"},
+                 (*node)->dir(), &err);
+  EXPECT_EQ(rc, 0) << err;
+  absl::StatusOr<std::unique_ptr<Recording>> r = OpenCaptureFile(out);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_GE((*r)->sample_count(), 1u);
+  EXPECT_EQ((*r)->info().node, (*node)->node());
+}
+
 TEST_F(BeamRecorderTest, OverseerCaptureSaysWhenTheCookieIsWrongWithoutShowingIt) {
   const std::string out = node_->dir() + "/refused.ovc";
   const std::string wrong = "wrong_cookie_0815";

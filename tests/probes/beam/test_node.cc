@@ -79,7 +79,8 @@ std::string ErlangMissing() {
   return "";
 }
 
-absl::StatusOr<std::unique_ptr<TestNode>> TestNode::Start(int holder_length) {
+absl::StatusOr<std::unique_ptr<TestNode>> TestNode::Start(int holder_length,
+                                                          bool long_name) {
   std::unique_ptr<TestNode> n(new TestNode);
   n->dir_ = (std::filesystem::temp_directory_path() /
              absl::StrCat("overseer_beam_test_", ::getpid(), "_", RandomToken(6)))
@@ -90,7 +91,7 @@ absl::StatusOr<std::unique_ptr<TestNode>> TestNode::Start(int holder_length) {
     return absl::InternalError(absl::StrCat("erlc failed; see ", log));
   }
   const std::string alive = "overseer_test_" + RandomToken(8);
-  n->node_ = FullNodeName(alive);
+  n->node_ = long_name ? alive + "@127.0.0.1" : FullNodeName(alive);
   n->cookie_ = RandomToken(20);
   n->cookie_file_ = n->dir_ + "/cookie";
   {
@@ -98,10 +99,10 @@ absl::StatusOr<std::unique_ptr<TestNode>> TestNode::Start(int holder_length) {
     f << n->cookie_ << "\n";
   }
   ::chmod(n->cookie_file_.c_str(), 0600);
-  if (RunToEnd(
-          {"erl", "-sname", alive, "-setcookie", n->cookie_, "-noinput", "-pa", n->dir_,
-           "-eval", absl::StrCat("overseer_workload:start(", holder_length, ")")},
-          log, &n->pid_) != 0) {
+  if (RunToEnd({"erl", long_name ? "-name" : "-sname", long_name ? n->node_ : alive,
+                "-setcookie", n->cookie_, "-noinput", "-pa", n->dir_, "-eval",
+                absl::StrCat("overseer_workload:start(", holder_length, ")")},
+               log, &n->pid_) != 0) {
     return absl::InternalError("cannot start erl");
   }
   // Ready when overseer_ready is registered. Bounded so that a broken
