@@ -136,6 +136,8 @@ absl::StatusOr<Comparison> CompareRecordings(const Recording& a, const Recording
   Comparison c = CompareScans(*sa, *sb);
   c.a.program = a.info().program;
   c.b.program = b.info().program;
+  c.a.absent = a.info().absent;
+  c.b.absent = b.info().absent;
   return c;
 }
 

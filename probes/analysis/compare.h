@@ -31,6 +31,7 @@ namespace overseer {
 // One run's throughput and size.
 struct RunFigures {
   std::string program;
+  uint32_t absent = 0;  // the run's CaptureInfo::absent: figures read as 0
   int64_t duration_ns = 0;
   size_t samples = 0;
   uint64_t max_processes = 0;

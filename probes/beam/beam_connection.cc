@@ -1,5 +1,6 @@
 #include "probes/beam/beam_connection.h"
 
+#include <arpa/inet.h>
 #include <ei.h>
 #include <signal.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <utility>
@@ -106,12 +108,34 @@ absl::Status Diagnose(const std::string& node, const std::string& alive,
         names->empty() ? "none" : absl::StrJoin(*names, ", "), ")"));
   }
   if (error == ETIMEDOUT) {
-    return absl::DeadlineExceededError(absl::StrCat(
-        prefix, "no handshake within ", absl::FormatDuration(timeout)));
+    return absl::DeadlineExceededError(
+        absl::StrCat(prefix, "no handshake within ", absl::FormatDuration(timeout)));
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      prefix, "the node refused the handshake; is the cookie right? (the node "
-              "logs the refused attempt)"));
+  return absl::PermissionDeniedError(
+      absl::StrCat(prefix,
+                   "the node refused the handshake; is the cookie right? (the node "
+                   "logs the refused attempt)"));
+}
+
+// Sets up this program's node name in the target's style: a node started
+// with -name (a host with dots) only talks to nodes with long names, one
+// started with -sname only to short ones.
+int InitNode(ei_cnode* ec, const std::string& alive, const std::string& target_host,
+             const std::string& cookie, unsigned creation) {
+  if (target_host.find('.') == std::string::npos) {
+    return ei_connect_init(ec, alive.c_str(), cookie.c_str(), creation);
+  }
+  char host[256] = {};
+  std::string self_host = "127.0.0.1";
+  if (::gethostname(host, sizeof host - 1) == 0 && std::strchr(host, '.') != nullptr) {
+    self_host = host;
+  }
+  const std::string self_node = absl::StrCat(alive, "@", self_host);
+  // The address is only used to publish a listening node, which this is not.
+  in_addr loopback{};
+  ::inet_pton(AF_INET, "127.0.0.1", &loopback);
+  return ei_connect_xinit(ec, self_host.c_str(), alive.c_str(), self_node.c_str(),
+                          &loopback, cookie.c_str(), creation);
 }
 
 }  // namespace
@@ -132,13 +156,15 @@ absl::StatusOr<std::string> ReadCookieFile(const std::string& path) {
   }
   std::ifstream in(path);
   if (!in) {
-    return absl::PermissionDeniedError(absl::StrCat("cannot read the cookie file ", path));
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot read the cookie file ", path));
   }
   std::string line;
   std::getline(in, line);
   std::string cookie(absl::StripAsciiWhitespace(line));
   if (cookie.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("the cookie file ", path, " is empty"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the cookie file ", path, " is empty"));
   }
   return cookie;
 }
@@ -167,8 +193,7 @@ absl::StatusOr<std::unique_ptr<BeamConnection>> BeamConnection::Connect(
   auto state = std::make_unique<State>();
   const unsigned creation =
       static_cast<unsigned>((absl::ToUnixSeconds(absl::Now()) + n) % 0x7fff) + 1;
-  if (ei_connect_init(&state->node, self_alive.c_str(), options.cookie.c_str(),
-                      creation) < 0) {
+  if (InitNode(&state->node, self_alive, host, options.cookie, creation) < 0) {
     return absl::InternalError(absl::StrCat("cannot set up a node to reach ", node));
   }
   state->fd = ei_connect_tmo(&state->node, node.data(), TimeoutMs(options.timeout));
@@ -236,7 +261,8 @@ absl::StatusOr<BeamConnection::Reply> BeamConnection::Receive(absl::Time deadlin
     int index = 0;
     int version = 0;
     if (ei_decode_version(state_->in.buff, &index, &version) < 0) {
-      return absl::DataLossError(absl::StrCat("a message from ", node_, " does not decode"));
+      return absl::DataLossError(
+          absl::StrCat("a message from ", node_, " does not decode"));
     }
     absl::StatusOr<Term> t = DecodeTerm(state_->in.buff, state_->in.index, &index);
     if (!t.ok()) return t.status();
@@ -256,9 +282,9 @@ absl::StatusOr<Term> BeamConnection::Call(absl::string_view module,
     absl::StatusOr<Reply> r = Receive(deadline);
     if (!r.ok()) {
       if (absl::IsDeadlineExceeded(r.status())) {
-        return absl::DeadlineExceededError(absl::StrCat(
-            node_, " did not answer ", module, ":", function, " within ",
-            absl::FormatDuration(timeout)));
+        return absl::DeadlineExceededError(absl::StrCat(node_, " did not answer ", module,
+                                                        ":", function, " within ",
+                                                        absl::FormatDuration(timeout)));
       }
       return r.status();
     }

@@ -37,7 +37,8 @@ bool BeamRecorder::WriteAll(const Snapshot& snapshot, const std::vector<Event>& 
   return any;
 }
 
-absl::Status BeamRecorder::Wait(absl::Time until, const std::function<bool()>& should_stop) {
+absl::Status BeamRecorder::Wait(absl::Time until,
+                                const std::function<bool()>& should_stop) {
   for (absl::Time now = absl::Now(); now < until; now = absl::Now()) {
     if (should_stop && should_stop()) return absl::OkStatus();
     if (absl::Status s = connection_.Idle(std::min(until, now + absl::Milliseconds(100)));
@@ -72,7 +73,8 @@ absl::Status BeamRecorder::Run(
       ++samples_;
     } else if (absl::IsDeadlineExceeded(r.status())) {
       const int64_t t = absl::ToInt64Nanoseconds(absl::Now() - start);
-      carried.push_back({t, EventKind::kDropped, 0, 0, std::string(r.status().message())});
+      carried.push_back(
+          {t, EventKind::kDropped, 0, 0, std::string(r.status().message())});
     } else {
       lost = r.status();
       break;

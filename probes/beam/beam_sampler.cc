@@ -5,9 +5,9 @@
 #include <utility>
 
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 
 namespace overseer {
@@ -21,8 +21,8 @@ struct BeamSampler::Pending {
   int64_t time_ns = 0;
   absl::Time deadline;
   std::vector<BeamPid> pids;
-  std::vector<ProcessSample> samples;  // by index of pids
-  std::vector<bool> alive;             // answered, not undefined
+  std::vector<ProcessSample> samples;          // by index of pids
+  std::vector<bool> alive;                     // answered, not undefined
   absl::flat_hash_map<uint64_t, Asked> asked;  // by tag
   SystemSample system;
   Term wall_time;
@@ -37,12 +37,11 @@ constexpr uint32_t kAbsent =
     static_cast<uint32_t>(Figure::kMessageCounts) |
     static_cast<uint32_t>(Figure::kByteCounts) |
     static_cast<uint32_t>(Figure::kSendTime) |
-    static_cast<uint32_t>(Figure::kLargestSend) |
-    static_cast<uint32_t>(Figure::kPeaks) |
+    static_cast<uint32_t>(Figure::kLargestSend) | static_cast<uint32_t>(Figure::kPeaks) |
     static_cast<uint32_t>(Figure::kMessagesSent) |
     static_cast<uint32_t>(Figure::kProcessOverhead) |
-    static_cast<uint32_t>(Figure::kDetails) |
-    static_cast<uint32_t>(Figure::kZones);
+    static_cast<uint32_t>(Figure::kDetails) | static_cast<uint32_t>(Figure::kZones) |
+    static_cast<uint32_t>(Figure::kCallTimeouts);
 
 int64_t MonotonicNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -58,7 +57,8 @@ std::string ModuleName(const std::string& atom) {
 
 ProcessStatus StatusOf(const Term* t) {
   if (t == nullptr) return ProcessStatus::kWaiting;
-  if (t->IsAtom("running") || t->IsAtom("garbage_collecting")) return ProcessStatus::kRunning;
+  if (t->IsAtom("running") || t->IsAtom("garbage_collecting"))
+    return ProcessStatus::kRunning;
   if (t->IsAtom("runnable")) return ProcessStatus::kRunnable;
   if (t->IsAtom("exiting")) return ProcessStatus::kExiting;
   if (t->IsAtom("suspended")) return ProcessStatus::kSuspended;
@@ -87,7 +87,8 @@ ProcessKind KindOfInitialCall(const std::string& initial_call) {
   if (absl::StartsWith(initial_call, "DynamicSupervisor:")) {
     return ProcessKind::kDynamicSupervisor;
   }
-  if (absl::StartsWith(initial_call, "Task.Supervisor:")) return ProcessKind::kTaskSupervisor;
+  if (absl::StartsWith(initial_call, "Task.Supervisor:"))
+    return ProcessKind::kTaskSupervisor;
   if (absl::StartsWith(initial_call, "Task.Supervised:")) return ProcessKind::kTask;
   return ProcessKind::kWorker;
 }
@@ -118,8 +119,8 @@ absl::StatusOr<CaptureInfo> BeamSampler::Describe(absl::Duration interval) {
   const std::string release_text = rel->AsString();
   if (!absl::SimpleAtoi(release_text, &otp_release_)) otp_release_ = 0;
   word_size_ = words->Unsigned(8);
-  items_ = {"registered_name", "initial_call",      "current_function", "status",
-            "reductions",      "memory",            "message_queue_len", "total_heap_size",
+  items_ = {"registered_name", "initial_call", "current_function",  "status",
+            "reductions",      "memory",       "message_queue_len", "total_heap_size",
             "links",           "monitors"};
   if (otp_release_ >= 25) items_.push_back("parent");  // since OTP 25
 
@@ -127,7 +128,8 @@ absl::StatusOr<CaptureInfo> BeamSampler::Describe(absl::Duration interval) {
   info.program = absl::StrCat("BEAM node ", connection_.node());
   info.source = "beam";
   info.node = connection_.node();
-  info.runtime = absl::StrCat("Erlang/OTP ", release_text, " [erts-", ver->AsString(), "]");
+  info.runtime =
+      absl::StrCat("Erlang/OTP ", release_text, " [erts-", ver->AsString(), "]");
   info.start_unix_ns = absl::ToUnixNanos(absl::Now());
   info.interval_ns = absl::ToInt64Nanoseconds(interval);
   info.schedulers = static_cast<uint32_t>(sched->Unsigned());
@@ -152,9 +154,9 @@ absl::StatusOr<BeamReading> BeamSampler::Take() {
   if (!s.ok()) {
     if (absl::IsDeadlineExceeded(s)) {
       ++skipped_;
-      return absl::DeadlineExceededError(absl::StrCat(
-          connection_.node(), " answered nothing for ",
-          absl::FormatDuration(options_.timeout), "; sample skipped"));
+      return absl::DeadlineExceededError(
+          absl::StrCat(connection_.node(), " answered nothing for ",
+                       absl::FormatDuration(options_.timeout), "; sample skipped"));
     }
     return s;
   }
@@ -166,8 +168,8 @@ absl::StatusOr<BeamReading> BeamSampler::Take() {
 absl::Status BeamSampler::ReadSystem(Pending& p) {
   // processes() goes alone: the calls that follow run in processes the
   // node starts for them, and those should not be in the list.
-  absl::StatusOr<Term> all = connection_.Call("erlang", "processes", {},
-                                              p.deadline - absl::Now());
+  absl::StatusOr<Term> all =
+      connection_.Call("erlang", "processes", {}, p.deadline - absl::Now());
   if (!all.ok()) {
     return absl::IsDeadlineExceeded(all.status())
                ? absl::DeadlineExceededError(all.status().message())
@@ -216,8 +218,9 @@ absl::Status BeamSampler::ReadProcesses(Pending& p) {
     switch (asked.what) {
       case Pending::What::kInfo:
       case Pending::What::kDictionary:
-        if (absl::Status s = Apply(p, asked.index, asked.what == Pending::What::kDictionary,
-                                   std::move(r->value));
+        if (absl::Status s =
+                Apply(p, asked.index, asked.what == Pending::What::kDictionary,
+                      std::move(r->value));
             !s.ok()) {
           return s;
         }
@@ -232,7 +235,8 @@ absl::Status BeamSampler::ReadProcesses(Pending& p) {
         }
         break;
       case Pending::What::kRunQueue:
-        if (r->value.type == Term::Type::kInteger) p.system.run_queue = r->value.Unsigned();
+        if (r->value.type == Term::Type::kInteger)
+          p.system.run_queue = r->value.Unsigned();
         break;
       case Pending::What::kWallTime:
         p.wall_time = std::move(r->value);
@@ -283,7 +287,8 @@ absl::Status BeamSampler::Apply(Pending& p, size_t index, bool dictionary, Term 
   s.reductions = value.Find("reductions") ? value.Find("reductions")->Unsigned() : 0;
   s.memory = Reading(value.Find("memory"));
   s.mailbox_len = Reading(value.Find("message_queue_len"));
-  if (const Term* h = value.Find("total_heap_size")) s.heap_bytes = h->Unsigned() * word_size_;
+  if (const Term* h = value.Find("total_heap_size"))
+    s.heap_bytes = h->Unsigned() * word_size_;
   if (const Term* parent = value.Find("parent"); parent && local(*parent)) {
     s.parent = BeamPidKey(parent->pid.number, parent->pid.serial);
   }

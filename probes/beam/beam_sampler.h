@@ -89,9 +89,9 @@ class BeamSampler {
     uint64_t parent = 0;       // head of '$ancestors' (before OTP 25)
     std::string parent_name;   // ... when it is a registered name
   };
-  absl::flat_hash_map<uint64_t, Lineage> lineage_;  // by pid
-  std::vector<uint64_t> previous_pids_;                        // sorted
-  std::vector<std::pair<uint64_t, uint64_t>> previous_wall_;   // per scheduler
+  absl::flat_hash_map<uint64_t, Lineage> lineage_;            // by pid
+  std::vector<uint64_t> previous_pids_;                       // sorted
+  std::vector<std::pair<uint64_t, uint64_t>> previous_wall_;  // per scheduler
   uint64_t skipped_ = 0;
   bool described_ = false;
 };

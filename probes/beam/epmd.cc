@@ -10,10 +10,10 @@
 #include <cstring>
 
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 
 namespace overseer::beam_internal {
@@ -86,20 +86,22 @@ absl::StatusOr<std::vector<std::string>> EpmdNames(const std::string& host,
   }
   ::freeaddrinfo(found);
   if (sock.fd < 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "epmd is not reachable on ", host, " port ", port, " (", std::strerror(error),
-        "): no Erlang node is running there"));
+    return absl::UnavailableError(absl::StrCat("epmd is not reachable on ", host,
+                                               " port ", port, " (", std::strerror(error),
+                                               "): no Erlang node is running there"));
   }
   const unsigned char names_req[] = {0, 1, 110};  // NAMES_REQ
   if (::send(sock.fd, names_req, sizeof names_req, MSG_NOSIGNAL) !=
       static_cast<ssize_t>(sizeof names_req)) {
-    return absl::UnavailableError(absl::StrCat("epmd on ", host, " closed the connection"));
+    return absl::UnavailableError(
+        absl::StrCat("epmd on ", host, " closed the connection"));
   }
   std::string reply;
   for (;;) {
     pollfd p{sock.fd, POLLIN, 0};
     if (::poll(&p, 1, RemainingMs(deadline)) != 1) {
-      return absl::DeadlineExceededError(absl::StrCat("epmd on ", host, " did not answer"));
+      return absl::DeadlineExceededError(
+          absl::StrCat("epmd on ", host, " did not answer"));
     }
     char buf[1024];
     const ssize_t n = ::recv(sock.fd, buf, sizeof buf, 0);
@@ -108,11 +110,13 @@ absl::StatusOr<std::vector<std::string>> EpmdNames(const std::string& host,
     reply.append(buf, static_cast<size_t>(n));
   }
   if (reply.size() < 4) {
-    return absl::UnavailableError(absl::StrCat("epmd on ", host, " sent no list of nodes"));
+    return absl::UnavailableError(
+        absl::StrCat("epmd on ", host, " sent no list of nodes"));
   }
   // After the 4-byte port: lines "name NAME at port N".
   std::vector<std::string> names;
-  for (absl::string_view line : absl::StrSplit(absl::string_view(reply).substr(4), '\n')) {
+  for (absl::string_view line :
+       absl::StrSplit(absl::string_view(reply).substr(4), '\n')) {
     if (!absl::ConsumePrefix(&line, "name ")) continue;
     const size_t at = line.rfind(" at port ");
     if (at != absl::string_view::npos) names.emplace_back(line.substr(0, at));

@@ -16,8 +16,8 @@ absl::Status Malformed(const char* what, int index) {
 
 absl::Status Decode(const char* buf, int size, int* index, int depth, Term* out);
 
-absl::Status DecodeItems(const char* buf, int size, int* index, int depth,
-                         int count, Term* out) {
+absl::Status DecodeItems(const char* buf, int size, int* index, int depth, int count,
+                         Term* out) {
   out->items.resize(static_cast<size_t>(count));
   for (Term& item : out->items) {
     if (absl::Status s = Decode(buf, size, index, depth + 1, &item); !s.ok()) return s;
@@ -48,8 +48,7 @@ absl::Status DecodeList(const char* buf, int size, int* index, int depth, Term* 
   }
 }
 
-absl::Status DecodeAtomic(const char* buf, int* index, int type, int length,
-                          Term* out) {
+absl::Status DecodeAtomic(const char* buf, int* index, int type, int length, Term* out) {
   switch (type) {
     case ERL_ATOM_EXT:
     case ERL_SMALL_ATOM_EXT:
@@ -121,7 +120,8 @@ absl::Status Decode(const char* buf, int size, int* index, int depth, Term* out)
     case ERL_SMALL_TUPLE_EXT:
     case ERL_LARGE_TUPLE_EXT: {
       int arity = 0;
-      if (ei_decode_tuple_header(buf, index, &arity) < 0) return Malformed("tuple", *index);
+      if (ei_decode_tuple_header(buf, index, &arity) < 0)
+        return Malformed("tuple", *index);
       out->type = Term::Type::kTuple;
       return DecodeItems(buf, size, index, depth, arity, out);
     }
@@ -130,7 +130,8 @@ absl::Status Decode(const char* buf, int size, int* index, int depth, Term* out)
       return DecodeList(buf, size, index, depth, out);
     case ERL_STRING_EXT: {
       std::string chars(static_cast<size_t>(length) + 1, '\0');
-      if (ei_decode_string(buf, index, chars.data()) < 0) return Malformed("string", *index);
+      if (ei_decode_string(buf, index, chars.data()) < 0)
+        return Malformed("string", *index);
       out->type = Term::Type::kList;
       out->items.resize(static_cast<size_t>(length));
       for (int i = 0; i < length; ++i) {

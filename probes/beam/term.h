@@ -14,10 +14,10 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace overseer {
 
@@ -32,13 +32,20 @@ struct BeamPid {
 
 struct Term {
   enum class Type : uint8_t {
-    kAtom, kInteger, kFloat, kPid, kTuple, kList, kBinary, kOther
+    kAtom,
+    kInteger,
+    kFloat,
+    kPid,
+    kTuple,
+    kList,
+    kBinary,
+    kOther
   };
   Type type = Type::kOther;
-  std::string text;      // kAtom: its name; kBinary: its bytes
-  int64_t integer = 0;   // kInteger (one past int64 decodes as kOther)
-  double real = 0;       // kFloat
-  BeamPid pid;           // kPid
+  std::string text;         // kAtom: its name; kBinary: its bytes
+  int64_t integer = 0;      // kInteger (one past int64 decodes as kOther)
+  double real = 0;          // kFloat
+  BeamPid pid;              // kPid
   std::vector<Term> items;  // kTuple, kList: the elements (a string is a list)
 
   bool IsAtom(absl::string_view name) const {
@@ -53,7 +60,7 @@ struct Term {
   // The integer value, or `otherwise` when this is not an integer >= 0.
   uint64_t Unsigned(uint64_t otherwise = 0) const {
     return type == Type::kInteger && integer >= 0 ? static_cast<uint64_t>(integer)
-                                                   : otherwise;
+                                                  : otherwise;
   }
   // A list of small integers (an Erlang string) as text; "" otherwise.
   std::string AsString() const;
@@ -74,7 +81,9 @@ struct RpcArg {
   std::vector<std::string> atoms;
   int64_t integer = 0;
 
-  static RpcArg Atom(std::string name) { return {Type::kAtom, std::move(name), {}, {}, 0}; }
+  static RpcArg Atom(std::string name) {
+    return {Type::kAtom, std::move(name), {}, {}, 0};
+  }
   static RpcArg Pid(BeamPid pid) { return {Type::kPid, {}, std::move(pid), {}, 0}; }
   static RpcArg Atoms(std::vector<std::string> names) {
     return {Type::kAtomList, {}, {}, std::move(names), 0};

@@ -55,13 +55,14 @@ const char* ToString(Figure figure) {
     case Figure::kProcessOverhead: return "process_overhead";
     case Figure::kDetails: return "details";
     case Figure::kZones: return "zones";
+    case Figure::kCallTimeouts: return "call_timeouts";
   }
   return "unknown";
 }
 
 std::vector<Figure> AbsentFigures(const CaptureInfo& info) {
   std::vector<Figure> out;
-  for (uint32_t bit = 1; bit <= static_cast<uint32_t>(Figure::kZones); bit <<= 1) {
+  for (uint32_t bit = 1; bit <= static_cast<uint32_t>(Figure::kCallTimeouts); bit <<= 1) {
     if ((info.absent & bit) != 0) out.push_back(static_cast<Figure>(bit));
   }
   return out;

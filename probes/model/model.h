@@ -200,6 +200,7 @@ enum class Figure : uint32_t {
   kProcessOverhead = 1u << 10, // CaptureInfo::process_overhead_bytes
   kDetails = 1u << 11,         // Snapshot::details (mailbox contents, specs)
   kZones = 1u << 12,           // Snapshot::zones (the time profile)
+  kCallTimeouts = 1u << 13,    // kCallTimeout events (calls are not seen)
 };
 
 // What a run is: written once at its start.

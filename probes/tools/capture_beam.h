@@ -13,8 +13,8 @@ namespace overseer {
 // Connects to options.node, records it into options.out until
 // `should_stop`, the duration, or the node's end, with progress and the
 // summary on `err`. Returns an exit status of capture_run.h.
-int RecordBeamNode(const CaptureToolOptions& options, const std::function<bool()>& should_stop,
-                   std::FILE* err);
+int RecordBeamNode(const CaptureToolOptions& options,
+                   const std::function<bool()>& should_stop, std::FILE* err);
 
 }  // namespace overseer
 

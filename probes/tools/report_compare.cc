@@ -35,6 +35,10 @@ std::string Present(const MatchedFigures& m, const std::string& text) {
   return m.processes == 0 ? "-" : text;
 }
 
+bool Lacks(const RunFigures& f, Figure figure) {
+  return (f.absent & static_cast<uint32_t>(figure)) != 0;
+}
+
 std::string MatchedJson(const MatchedFigures& m) {
   if (m.processes == 0) return "null";
   return absl::StrCat("{\"processes\":", m.processes, ",\"peak_memory\":", m.peak_memory,
@@ -67,7 +71,8 @@ std::string RunJson(const RunFigures& f, const std::string& path) {
 void WriteProfileSide(const char* label, const RunFigures& f, std::ostream& out) {
   out << "\nProfile of " << label << " (top " << kProfileRows << ")\n";
   if (f.profile.rows.empty()) {
-    out << "(no timed zones)\n";
+    out << (Lacks(f, Figure::kZones) ? "(n/a: this source has no timed zones)\n"
+                                     : "(no timed zones)\n");
     return;
   }
   TextTable t({{"FUNCTION"}, {"CALLS", TextTable::kRight}, {"%", TextTable::kRight},
@@ -97,11 +102,22 @@ void WriteCompareText(const Comparison& c, const std::string& path_a,
             static_cast<double>(c.b.peak_total_memory), bytes);
   AddFigure(run, "most processes", static_cast<double>(c.a.max_processes),
             static_cast<double>(c.b.max_processes), count);
-  AddFigure(run, "messages/s", c.a.messages_per_s, c.b.messages_per_s, Rate1);
+  if (Lacks(c.a, Figure::kMessagesSent) || Lacks(c.b, Figure::kMessagesSent)) {
+    run.AddRow({"messages/s", Lacks(c.a, Figure::kMessagesSent) ? "n/a" : Rate1(c.a.messages_per_s),
+                Lacks(c.b, Figure::kMessagesSent) ? "n/a" : Rate1(c.b.messages_per_s), "-"});
+  } else {
+    AddFigure(run, "messages/s", c.a.messages_per_s, c.b.messages_per_s, Rate1);
+  }
   AddFigure(run, "reductions/s", c.a.reductions_per_s, c.b.reductions_per_s, Rate1);
   AddFigure(run, "processes started/s", c.a.spawns_per_s, c.b.spawns_per_s, Rate1);
-  AddFigure(run, "call timeouts", static_cast<double>(c.a.call_timeouts),
-            static_cast<double>(c.b.call_timeouts), count);
+  if (Lacks(c.a, Figure::kCallTimeouts) || Lacks(c.b, Figure::kCallTimeouts)) {
+    run.AddRow({"call timeouts",
+                Lacks(c.a, Figure::kCallTimeouts) ? "n/a" : count(static_cast<double>(c.a.call_timeouts)),
+                Lacks(c.b, Figure::kCallTimeouts) ? "n/a" : count(static_cast<double>(c.b.call_timeouts)), "-"});
+  } else {
+    AddFigure(run, "call timeouts", static_cast<double>(c.a.call_timeouts),
+              static_cast<double>(c.b.call_timeouts), count);
+  }
   out << run.Render();
 
   const size_t shown = top > 0 && top < c.processes.size() ? top : c.processes.size();
@@ -118,6 +134,8 @@ void WriteCompareText(const Comparison& c, const std::string& path_a,
                {"B", TextTable::kRight},
                {"RED/S B/A", TextTable::kRight},
                {"TIMEOUTS A/B", TextTable::kRight}});
+  const bool timeouts_known =
+      !Lacks(c.a, Figure::kCallTimeouts) && !Lacks(c.b, Figure::kCallTimeouts);
   for (size_t i = 0; i < shown; ++i) {
     const ComparedProcess& p = c.processes[i];
     const double ma = static_cast<double>(p.a.peak_memory);
@@ -127,11 +145,13 @@ void WriteCompareText(const Comparison& c, const std::string& path_a,
               Present(p.b, FormatBytes(p.b.peak_memory)),
               p.a.processes && p.b.processes ? RatioText(ma, mb) : "-",
               Present(p.a, FormatCount(p.a.peak_msgq)), Present(p.b, FormatCount(p.b.peak_msgq)),
-              Present(p.a, Rate1(p.a.messages_per_s)), Present(p.b, Rate1(p.b.messages_per_s)),
+              Lacks(c.a, Figure::kMessageCounts) ? "n/a" : Present(p.a, Rate1(p.a.messages_per_s)),
+              Lacks(c.b, Figure::kMessageCounts) ? "n/a" : Present(p.b, Rate1(p.b.messages_per_s)),
               p.a.processes && p.b.processes
                   ? RatioText(p.a.reductions_per_s, p.b.reductions_per_s)
                   : "-",
-              absl::StrCat(p.a.call_timeouts, "/", p.b.call_timeouts)});
+              timeouts_known ? absl::StrCat(p.a.call_timeouts, "/", p.b.call_timeouts)
+                             : std::string("n/a")});
   }
   out << t.Render();
   WriteProfileSide("A", c.a, out);

@@ -45,14 +45,15 @@ void BM_TakeSample(benchmark::State& state) {
   const int64_t extra = state.range(0);
   if (extra > n->extra) {
     const RpcArg args[] = {RpcArg::Integer(extra - n->extra)};
-    if (!n->connection->Call("overseer_workload", "spawn_idle", args, absl::Seconds(60)).ok()) {
+    if (!n->connection->Call("overseer_workload", "spawn_idle", args, absl::Seconds(60))
+             .ok()) {
       state.SkipWithError("spawn_idle failed");
       return;
     }
     n->extra = extra;
   }
-  BeamSampler sampler(*n->connection,
-                      {.timeout = absl::Seconds(60), .pipeline = static_cast<int>(state.range(1))});
+  BeamSampler sampler(*n->connection, {.timeout = absl::Seconds(60),
+                                       .pipeline = static_cast<int>(state.range(1))});
   if (!sampler.Describe(absl::Seconds(1)).ok()) {
     state.SkipWithError("describe failed");
     return;

@@ -35,7 +35,8 @@ std::unique_ptr<overseer::testing::TestNode> StartNode() {
 }
 
 // Runs overseer-capture with `args`; its exit status, stderr in *err.
-int RunCapture(const std::vector<std::string>& args, const std::string& dir, std::string* err) {
+int RunCapture(const std::vector<std::string>& args, const std::string& dir,
+               std::string* err) {
   std::vector<std::string> all = {OVERSEER_CAPTURE_BIN};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -107,9 +108,10 @@ TEST_F(BeamRecorderTest, ANodeKilledMidRecordingLeavesACaptureWithTheSamplesBefo
 TEST_F(BeamRecorderTest, OverseerCaptureRecordsANodeWithACookieFile) {
   const std::string out = node_->dir() + "/node.ovc";
   std::string err;
-  const int rc = RunCapture({"--beam", node_->node(), "--cookie-file", node_->cookie_file(),
-                             "--out", out, "--interval", "100ms", "--duration", "1s"},
-                            node_->dir(), &err);
+  const int rc =
+      RunCapture({"--beam", node_->node(), "--cookie-file", node_->cookie_file(), "--out",
+                  out, "--interval", "100ms", "--duration", "1s"},
+                 node_->dir(), &err);
   EXPECT_EQ(rc, 0) << err;
   EXPECT_THAT(err, HasSubstr(absl::StrCat("recording ", node_->node())));
   EXPECT_THAT(err, Not(HasSubstr(node_->cookie())));
@@ -118,6 +120,26 @@ TEST_F(BeamRecorderTest, OverseerCaptureRecordsANodeWithACookieFile) {
   EXPECT_GE((*r)->sample_count(), 2u);
   EXPECT_EQ((*r)->info().source, "beam");
   EXPECT_EQ((*r)->info().interval_ns, 100'000'000);
+}
+
+TEST(BeamLongNameTest, ANodeStartedWithALongNameIsRecordedToo) {
+  if (const std::string why = overseer::testing::ErlangMissing(); !why.empty()) {
+    GTEST_SKIP() << why;
+  }
+  absl::StatusOr<std::unique_ptr<overseer::testing::TestNode>> node =
+      overseer::testing::TestNode::Start(1000, /*long_name=*/true);
+  ASSERT_TRUE(node.ok()) << node.status();
+  const std::string out = (*node)->dir() + "/long.ovc";
+  std::string err;
+  const int rc =
+      RunCapture({"--beam", (*node)->node(), "--cookie-file", (*node)->cookie_file(),
+                  "--out", out, "--interval", "100ms", "--duration", "500ms"},
+                 (*node)->dir(), &err);
+  EXPECT_EQ(rc, 0) << err;
+  absl::StatusOr<std::unique_ptr<Recording>> r = OpenCaptureFile(out);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_GE((*r)->sample_count(), 1u);
+  EXPECT_EQ((*r)->info().node, (*node)->node());
 }
 
 TEST_F(BeamRecorderTest, OverseerCaptureSaysWhenTheCookieIsWrongWithoutShowingIt) {
@@ -134,8 +156,8 @@ TEST_F(BeamRecorderTest, OverseerCaptureSaysWhenTheCookieIsWrongWithoutShowingIt
 
 TEST_F(BeamRecorderTest, OverseerCaptureNamesANodeThatIsNotRunning) {
   std::string err;
-  const int rc = RunCapture({"--beam", "overseer_nobody", "--cookie-file", node_->cookie_file(),
-                             "--out", node_->dir() + "/none.ovc"},
+  const int rc = RunCapture({"--beam", "overseer_nobody", "--cookie-file",
+                             node_->cookie_file(), "--out", node_->dir() + "/none.ovc"},
                             node_->dir(), &err);
   EXPECT_EQ(rc, 1) << err;
   EXPECT_THAT(err, HasSubstr(FullNodeName("overseer_nobody")));

@@ -51,11 +51,13 @@ class BeamSamplerTest : public ::testing::Test {
     EXPECT_TRUE(t.ok()) << t.status();
     return t.ok() ? *std::move(t) : Term{};
   }
-  BeamPid Whereis(const char* name) { return Call("erlang", "whereis", {RpcArg::Atom(name)}).pid; }
+  BeamPid Whereis(const char* name) {
+    return Call("erlang", "whereis", {RpcArg::Atom(name)}).pid;
+  }
 
   uint64_t MailboxLength(const BeamPid& pid) {
-    const Term t =
-        Call("erlang", "process_info", {RpcArg::Pid(pid), RpcArg::Atom("message_queue_len")});
+    const Term t = Call("erlang", "process_info",
+                        {RpcArg::Pid(pid), RpcArg::Atom("message_queue_len")});
     return t.IsTuple(2) ? t.items[1].Unsigned() : 0;
   }
 
@@ -119,8 +121,9 @@ TEST_F(BeamSamplerTest, ReadsNamesMailboxesAndPidsAsTheNodePrintsThem) {
   EXPECT_EQ(sink->initial_call, "overseer_workload:sink/0");
   EXPECT_EQ(sink->current_function, "overseer_workload:sink/0");
   EXPECT_EQ(sink->status, ProcessStatus::kWaiting);
-  EXPECT_EQ(FormatPid(sink->pid),
-            Call("erlang", "pid_to_list", {RpcArg::Pid(Whereis("overseer_sink"))}).AsString());
+  EXPECT_EQ(
+      FormatPid(sink->pid),
+      Call("erlang", "pid_to_list", {RpcArg::Pid(Whereis("overseer_sink"))}).AsString());
 
   // <0.0.0> is init, and is not "no process".
   ASSERT_FALSE(s.processes.empty());
@@ -132,7 +135,8 @@ TEST_F(BeamSamplerTest, ReadsNamesMailboxesAndPidsAsTheNodePrintsThem) {
   EXPECT_TRUE(s.system.run_queue.has_value());
   std::vector<std::string> categories;
   for (const MemoryCategory& c : s.system.memory_categories) categories.push_back(c.name);
-  for (const char* c : {"total", "processes", "binary", "ets", "atom", "code", "system"}) {
+  for (const char* c :
+       {"total", "processes", "binary", "ets", "atom", "code", "system"}) {
     EXPECT_THAT(categories, Contains(c));
   }
   EXPECT_GT(s.system.process_memory, 0u);
@@ -143,8 +147,9 @@ TEST_F(BeamSamplerTest, MemoryOfAProcessIsWhatTheNodeSays) {
   ASSERT_TRUE(sampler.Describe(absl::Seconds(1)).ok());
   absl::StatusOr<BeamReading> r = sampler.Take();
   ASSERT_TRUE(r.ok()) << r.status();
-  const Term truth = Call("erlang", "process_info",
-                          {RpcArg::Pid(Whereis("overseer_holder")), RpcArg::Atom("memory")});
+  const Term truth =
+      Call("erlang", "process_info",
+           {RpcArg::Pid(Whereis("overseer_holder")), RpcArg::Atom("memory")});
   const double node_says = static_cast<double>(truth.items[1].Unsigned());
   const ProcessSample* holder = Named(r->snapshot, "overseer_holder");
   ASSERT_NE(holder, nullptr);
@@ -179,15 +184,16 @@ TEST_F(BeamSamplerTest, ProcessesThatCameAndWentBetweenSamplesAreEvents) {
   BeamSampler sampler(*connection_, {});
   ASSERT_TRUE(sampler.Describe(absl::Seconds(1)).ok());
   ASSERT_TRUE(sampler.Take().ok());
-  const Term spawned = Call("erlang", "spawn",
-                            {RpcArg::Atom("overseer_workload"), RpcArg::Atom("sink"),
-                             RpcArg::Atoms({})});
+  const Term spawned =
+      Call("erlang", "spawn",
+           {RpcArg::Atom("overseer_workload"), RpcArg::Atom("sink"), RpcArg::Atoms({})});
   ASSERT_EQ(spawned.type, Term::Type::kPid);
   const uint64_t pid = BeamPidKey(spawned.pid.number, spawned.pid.serial);
   absl::StatusOr<BeamReading> second = sampler.Take();
   ASSERT_TRUE(second.ok()) << second.status();
   bool spawn_seen = false;
-  for (const Event& e : second->events) spawn_seen |= e.kind == EventKind::kSpawn && e.pid == pid;
+  for (const Event& e : second->events)
+    spawn_seen |= e.kind == EventKind::kSpawn && e.pid == pid;
   EXPECT_TRUE(spawn_seen);
 
   Call("erlang", "exit", {RpcArg::Pid(spawned.pid), RpcArg::Atom("kill")});
@@ -198,7 +204,8 @@ TEST_F(BeamSamplerTest, ProcessesThatCameAndWentBetweenSamplesAreEvents) {
   absl::StatusOr<BeamReading> third = sampler.Take();
   ASSERT_TRUE(third.ok()) << third.status();
   bool exit_seen = false;
-  for (const Event& e : third->events) exit_seen |= e.kind == EventKind::kExit && e.pid == pid;
+  for (const Event& e : third->events)
+    exit_seen |= e.kind == EventKind::kExit && e.pid == pid;
   EXPECT_TRUE(exit_seen);
 }
 
@@ -212,14 +219,16 @@ TEST_F(BeamSamplerTest, ASampleTheNodeDoesNotAnswerIsSkippedNotWaitedFor) {
   ASSERT_TRUE(connection_->Send("overseer_workload", "stall_rex", args).ok());
   while (!std::filesystem::exists(marker)) absl::SleepFor(absl::Milliseconds(5));
   absl::StatusOr<BeamReading> stalled = sampler.Take();
-  EXPECT_EQ(stalled.status().code(), absl::StatusCode::kDeadlineExceeded) << stalled.status();
+  EXPECT_EQ(stalled.status().code(), absl::StatusCode::kDeadlineExceeded)
+      << stalled.status();
   EXPECT_THAT(stalled.status().message(), HasSubstr(node_->node()));
   EXPECT_EQ(sampler.skipped(), 1u);
 
   std::filesystem::remove(marker);
   // The late answers to the skipped sample come first and are dropped.
   absl::StatusOr<BeamReading> after = sampler.Take();
-  for (int i = 0; !after.ok() && absl::IsDeadlineExceeded(after.status()) && i < 100; ++i) {
+  for (int i = 0; !after.ok() && absl::IsDeadlineExceeded(after.status()) && i < 100;
+       ++i) {
     after = sampler.Take();
   }
   ASSERT_TRUE(after.ok()) << after.status();

@@ -87,7 +87,8 @@ TEST(TermTest, FormatsInitialCallsAsErlangAndElixirWriteModules) {
 
 TEST(TermTest, TheKindOfAProcessComesFromItsInitialCall) {
   EXPECT_EQ(KindOfInitialCall("supervisor:kernel/1"), ProcessKind::kSupervisor);
-  EXPECT_EQ(KindOfInitialCall("DynamicSupervisor:init/1"), ProcessKind::kDynamicSupervisor);
+  EXPECT_EQ(KindOfInitialCall("DynamicSupervisor:init/1"),
+            ProcessKind::kDynamicSupervisor);
   EXPECT_EQ(KindOfInitialCall("Task.Supervisor:init/1"), ProcessKind::kTaskSupervisor);
   EXPECT_EQ(KindOfInitialCall("gen_server:init_it/6"), ProcessKind::kWorker);
 }

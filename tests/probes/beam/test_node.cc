@@ -28,7 +28,8 @@ bool OnPath(const std::string& program) {
   size_t start = 0;
   while (start <= p.size()) {
     const size_t end = std::min(p.find(':', start), p.size());
-    const std::string candidate = absl::StrCat(p.substr(start, end - start), "/", program);
+    const std::string candidate =
+        absl::StrCat(p.substr(start, end - start), "/", program);
     if (::access(candidate.c_str(), X_OK) == 0) return true;
     start = end + 1;
   }
@@ -52,8 +53,8 @@ int RunToEnd(std::vector<std::string> args, const std::string& log, pid_t* start
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                   0600);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   pid_t pid = -1;
   const int rc = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
@@ -72,12 +73,14 @@ int RunToEnd(std::vector<std::string> args, const std::string& log, pid_t* start
 
 std::string ErlangMissing() {
   for (const char* p : {"erl", "erlc"}) {
-    if (!OnPath(p)) return absl::StrCat("'", p, "' is not installed (scripts/setup.sh installs it)");
+    if (!OnPath(p))
+      return absl::StrCat("'", p, "' is not installed (scripts/setup.sh installs it)");
   }
   return "";
 }
 
-absl::StatusOr<std::unique_ptr<TestNode>> TestNode::Start(int holder_length) {
+absl::StatusOr<std::unique_ptr<TestNode>> TestNode::Start(int holder_length,
+                                                          bool long_name) {
   std::unique_ptr<TestNode> n(new TestNode);
   n->dir_ = (std::filesystem::temp_directory_path() /
              absl::StrCat("overseer_beam_test_", ::getpid(), "_", RandomToken(6)))
@@ -88,7 +91,7 @@ absl::StatusOr<std::unique_ptr<TestNode>> TestNode::Start(int holder_length) {
     return absl::InternalError(absl::StrCat("erlc failed; see ", log));
   }
   const std::string alive = "overseer_test_" + RandomToken(8);
-  n->node_ = FullNodeName(alive);
+  n->node_ = long_name ? alive + "@127.0.0.1" : FullNodeName(alive);
   n->cookie_ = RandomToken(20);
   n->cookie_file_ = n->dir_ + "/cookie";
   {
@@ -96,8 +99,8 @@ absl::StatusOr<std::unique_ptr<TestNode>> TestNode::Start(int holder_length) {
     f << n->cookie_ << "\n";
   }
   ::chmod(n->cookie_file_.c_str(), 0600);
-  if (RunToEnd({"erl", "-sname", alive, "-setcookie", n->cookie_, "-noinput", "-pa",
-                n->dir_, "-eval",
+  if (RunToEnd({"erl", long_name ? "-name" : "-sname", long_name ? n->node_ : alive,
+                "-setcookie", n->cookie_, "-noinput", "-pa", n->dir_, "-eval",
                 absl::StrCat("overseer_workload:start(", holder_length, ")")},
                log, &n->pid_) != 0) {
     return absl::InternalError("cannot start erl");
@@ -110,7 +113,8 @@ absl::StatusOr<std::unique_ptr<TestNode>> TestNode::Start(int holder_length) {
     absl::StatusOr<std::unique_ptr<BeamConnection>> c = n->Connect();
     if (c.ok()) {
       const RpcArg name[] = {RpcArg::Atom("overseer_ready")};
-      absl::StatusOr<Term> ready = (*c)->Call("erlang", "whereis", name, absl::Seconds(5));
+      absl::StatusOr<Term> ready =
+          (*c)->Call("erlang", "whereis", name, absl::Seconds(5));
       if (ready.ok() && ready->type == Term::Type::kPid) return n;
       last = ready.ok() ? absl::UnavailableError("not ready") : ready.status();
     } else {

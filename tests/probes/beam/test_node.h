@@ -22,8 +22,10 @@ std::string ErlangMissing();
 class TestNode {
  public:
   // Compiles the workload, starts the node with overseer_workload:start(n)
-  // and waits until it is ready (bounded, generously).
-  static absl::StatusOr<std::unique_ptr<TestNode>> Start(int holder_length);
+  // and waits until it is ready (bounded, generously). A long name is
+  // -name NAME@127.0.0.1; otherwise -sname NAME on this host.
+  static absl::StatusOr<std::unique_ptr<TestNode>> Start(int holder_length,
+                                                         bool long_name = false);
   ~TestNode();
 
   const std::string& node() const { return node_; }

@@ -250,5 +250,70 @@ TEST(ReportTest, ADamagedTailIsReportedUpToTheDamageWithAWarning) {
             "13 samples before it: chunk at byte 48213 is cut short\n");
 }
 
+// Two samples of a BEAM node: what its source gives, and what it lists as absent.
+std::unique_ptr<Recording> BeamRecording() {
+  CaptureInfo info;
+  info.program = "BEAM node shop@web1";
+  info.source = "beam";
+  info.node = "shop@web1";
+  info.runtime = "Erlang/OTP 25 [erts-13.1.5]";
+  info.absent = static_cast<uint32_t>(Figure::kMailboxBytes) |
+                static_cast<uint32_t>(Figure::kHeldSpecBytes) |
+                static_cast<uint32_t>(Figure::kZones);
+  auto rec = std::make_unique<MemoryRecording>(info);
+  for (int64_t i = 0; i < 2; ++i) {
+    Snapshot s;
+    s.time_ns = i * 1'000'000'000;
+    ProcessSample p;
+    p.pid = BeamPidKey(86, 0);
+    p.name = "task_sup";
+    p.kind = ProcessKind::kSupervisor;
+    p.memory = {52'500'000, 52'500'000};
+    s.processes = {p};
+    s.system.process_count = 1;
+    s.system.process_memory = 52'500'000;
+    s.system.memory_categories = {
+        {"total", 100'000'000}, {"processes", 60'000'000}, {"ets", 1'000'000}};
+    s.system.run_queue = 0;
+    rec->Append(s);
+  }
+  return rec;
+}
+
+TEST(ReportTest, ABeamCaptureShowsTheNodesMemoryAndNaForWhatItCannotGive) {
+  Result r = Report({"node.ovc"},
+                    [](const std::string&) -> absl::StatusOr<std::unique_ptr<Recording>> {
+                      return BeamRecording();
+                    });
+  EXPECT_EQ(r.code, kReportOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Node       shop@web1, Erlang/OTP 25 [erts-13.1.5]"));
+  EXPECT_THAT(r.out, HasSubstr("Memory     100.0 MB at 1s, as the node counts it"));
+  EXPECT_THAT(r.out, HasSubstr("processes  60.0 MB  60.0%"));
+  EXPECT_THAT(r.out, HasSubstr("mailbox bytes, held child specs: n/a"));
+  EXPECT_THAT(r.out, Not(HasSubstr("held child specs       0 B")));
+  const std::string row = RowLine(r, "<0.86.0>");
+  EXPECT_THAT(row, HasSubstr("task_sup"));
+  EXPECT_THAT(row, HasSubstr("n/a"));
+
+  Result json =
+      Report({"node.ovc", "--format", "json"},
+             [](const std::string&) -> absl::StatusOr<std::unique_ptr<Recording>> {
+               return BeamRecording();
+             });
+  EXPECT_THAT(json.out, HasSubstr("\"source\":\"beam\""));
+  EXPECT_THAT(json.out,
+              HasSubstr("\"absent\":[\"mailbox_bytes\",\"held_spec_bytes\",\"zones\"]"));
+  EXPECT_THAT(json.out, HasSubstr("\"held_specs\":null"));
+  EXPECT_THAT(json.out,
+              HasSubstr("\"node\":{\"total\":100000000,\"processes\":60000000"));
+
+  Result profile =
+      Report({"node.ovc", "--profile"},
+             [](const std::string&) -> absl::StatusOr<std::unique_ptr<Recording>> {
+               return BeamRecording();
+             });
+  EXPECT_THAT(profile.out, HasSubstr("(n/a: this source has no timed zones)"));
+}
+
 }  // namespace
 }  // namespace overseer
