@@ -29,6 +29,7 @@ struct Category {
   const char* label;
   uint64_t value;
   uint64_t peak;
+  bool given;  // the source gives this figure
 };
 
 }  // namespace
@@ -39,6 +40,7 @@ void NodeMetrics::Begin(const CaptureInfo& info) {
   absl::MutexLock lock(&mu_);
   program_ = info.program;
   source_ = info.source;
+  absent_ = info.absent;
 }
 
 void NodeMetrics::SetSuspectSource(std::function<std::vector<SuspectCount>()> source) {
@@ -80,6 +82,16 @@ void NodeMetrics::Observe(const Snapshot& sample, absl::Span<const Event> events
   Raise(system_.binary_bytes_peak, s.binary_bytes);
   Raise(system_.processes_peak, s.process_count);
   Raise(system_.msgq_peak, s.total_mailbox_len);
+  for (const MemoryCategory& c : s.memory_categories) {
+    auto it = std::find_if(system_.node_category_peaks.begin(),
+                           system_.node_category_peaks.end(),
+                           [&](const MemoryCategory& p) { return p.name == c.name; });
+    if (it == system_.node_category_peaks.end()) {
+      system_.node_category_peaks.push_back(c);
+    } else {
+      Raise(it->bytes, c.bytes);
+    }
+  }
 
   // Merge the sample into the window: a process keeps its peaks; one that
   // ended keeps them until the next scrape.
@@ -151,24 +163,40 @@ void NodeMetrics::AddNodeFamilies(std::vector<MetricFamily>& out) const {
   out.push_back(std::move(info));
 
   const SystemSample& s = system_.last;
-  const Category categories[] = {
-      {"processes", s.process_memory, system_.process_memory_peak},
-      {"mailboxes", s.mailbox_bytes, system_.mailbox_bytes_peak},
-      {"held_specs", s.held_spec_bytes, system_.held_spec_bytes_peak},
-      {"binaries", s.binary_bytes, system_.binary_bytes_peak},
-  };
   MetricFamily memory =
       Family("overseer_memory_bytes", MetricType::kGauge, "bytes",
              "Memory by category at the last sample: processes (their own accounts), "
-             "mailboxes, held child specs, shared binaries.");
+             "mailboxes, held child specs, shared binaries; or the node's own "
+             "categories (erlang:memory() on a BEAM node).");
   MetricFamily memory_peak = Family(
       "overseer_memory_peak_bytes", MetricType::kGauge, "bytes",
       "Highest memory by category at any sample since the previous scrape.");
-  for (const Category& c : categories) {
-    memory.points.push_back({.labels = {{"category", c.label}},
-                             .value = static_cast<double>(c.value)});
-    memory_peak.points.push_back({.labels = {{"category", c.label}},
-                                  .value = static_cast<double>(c.peak)});
+  auto add = [&](const std::string& category, uint64_t value, uint64_t peak) {
+    memory.points.push_back({.labels = {{"category", category}},
+                             .value = static_cast<double>(value)});
+    memory_peak.points.push_back({.labels = {{"category", category}},
+                                  .value = static_cast<double>(peak)});
+  };
+  if (!s.memory_categories.empty()) {
+    for (const MemoryCategory& c : s.memory_categories) {
+      uint64_t peak = c.bytes;
+      for (const MemoryCategory& p : system_.node_category_peaks) {
+        if (p.name == c.name) peak = std::max(peak, p.bytes);
+      }
+      add(c.name, c.bytes, peak);
+    }
+  } else {
+    const Category categories[] = {
+        {"processes", s.process_memory, system_.process_memory_peak, true},
+        {"mailboxes", s.mailbox_bytes, system_.mailbox_bytes_peak,
+         Has(Figure::kMailboxBytes)},
+        {"held_specs", s.held_spec_bytes, system_.held_spec_bytes_peak,
+         Has(Figure::kHeldSpecBytes)},
+        {"binaries", s.binary_bytes, system_.binary_bytes_peak, true},
+    };
+    for (const Category& c : categories) {
+      if (c.given) add(c.label, c.value, c.peak);
+    }
   }
   out.push_back(std::move(memory));
   out.push_back(std::move(memory_peak));
@@ -197,9 +225,11 @@ void NodeMetrics::AddNodeFamilies(std::vector<MetricFamily>& out) const {
   }
   out.push_back(std::move(schedulers));
 
-  out.push_back(Single("overseer_messages_sent", MetricType::kCounter, "",
-                       "Messages sent by all processes since the start of the run.",
-                       static_cast<double>(s.messages_sent)));
+  if (Has(Figure::kMessagesSent)) {
+    out.push_back(Single("overseer_messages_sent", MetricType::kCounter, "",
+                         "Messages sent by all processes since the start of the run.",
+                         static_cast<double>(s.messages_sent)));
+  }
   out.push_back(Single("overseer_samples", MetricType::kCounter, "",
                        "Samples this exporter has read.", static_cast<double>(samples_)));
   out.push_back(Single("overseer_dropped_samples", MetricType::kCounter, "",
@@ -215,9 +245,11 @@ void NodeMetrics::AddNodeFamilies(std::vector<MetricFamily>& out) const {
                        "Children restarted by their supervisors while this exporter "
                        "watched.",
                        static_cast<double>(restarts_)));
-  out.push_back(Single("overseer_call_timeouts", MetricType::kCounter, "",
-                       "Calls that timed out while this exporter watched.",
-                       static_cast<double>(call_timeouts_)));
+  if (Has(Figure::kCallTimeouts)) {
+    out.push_back(Single("overseer_call_timeouts", MetricType::kCounter, "",
+                         "Calls that timed out while this exporter watched.",
+                         static_cast<double>(call_timeouts_)));
+  }
 }
 
 void NodeMetrics::AddProcessFamilies(std::vector<MetricFamily>& out) const {
@@ -274,6 +306,7 @@ void NodeMetrics::AddProcessFamilies(std::vector<MetricFamily>& out) const {
        false, &Track::mailbox_bytes},
   };
   for (Series& s : series) {
+    if (s.gauge == &Track::mailbox_bytes && !Has(Figure::kMailboxBytes)) continue;
     for (const auto& [pid, t] : chosen) {
       if (s.current && !t->alive) continue;  // ended within the window
       const Gauge& g = t->*s.gauge;
@@ -292,6 +325,7 @@ void NodeMetrics::StartNextWindow() {
   system_.binary_bytes_peak = s.binary_bytes;
   system_.processes_peak = s.process_count;
   system_.msgq_peak = s.total_mailbox_len;
+  system_.node_category_peaks = s.memory_categories;
   std::erase_if(tracks_, [](const Track& t) { return !t.alive; });
   for (Track& t : tracks_) {
     t.memory.peak = t.memory.value;

@@ -20,6 +20,12 @@
 //   overseer_suspects{kind}                            findings, when a
 //                                                      provider is set
 //
+// A series the run's source cannot give (CaptureInfo::absent: a BEAM node
+// has no mailbox bytes, held specs, message counts or call timeouts) is left
+// out, never served as 0; a node with its own memory breakdown
+// (SystemSample::memory_categories) gives overseer_memory_bytes those
+// categories instead of the runtime's four.
+//
 // "Since the previous scrape": every peak takes the highest reading of every
 // sample in between, and each sample's own peaks (the runtime keeps a
 // gauge's peak between two samples), so a spike no sample and no scrape
@@ -92,6 +98,9 @@ class NodeMetrics {
   };
   struct SystemWindow {
     SystemSample last;
+    // The node's own categories (a BEAM node's erlang:memory()), by name,
+    // with their highest value in the window.
+    std::vector<MemoryCategory> node_category_peaks;
     uint64_t process_memory_peak = 0, mailbox_bytes_peak = 0,
              held_spec_bytes_peak = 0, binary_bytes_peak = 0,
              processes_peak = 0, msgq_peak = 0;
@@ -107,6 +116,10 @@ class NodeMetrics {
   mutable absl::Mutex mu_;
   std::string program_ ABSL_GUARDED_BY(mu_);
   std::string source_ ABSL_GUARDED_BY(mu_);
+  uint32_t absent_ ABSL_GUARDED_BY(mu_) = 0;  // CaptureInfo::absent
+  bool Has(Figure f) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return (absent_ & static_cast<uint32_t>(f)) == 0;
+  }
   uint64_t samples_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t spawns_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t exits_ ABSL_GUARDED_BY(mu_) = 0;

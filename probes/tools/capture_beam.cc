@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "probes/beam/beam_connection.h"
@@ -73,10 +74,12 @@ int RecordBeamNode(const CaptureToolOptions& options,
   const auto progress = [&](const BeamRecordProgress& p) {
     if (options.quiet || absl::Now() < next_progress) return;
     next_progress = absl::Now() + absl::Seconds(1);
-    std::fprintf(err, "overseer-capture: %.1fs  %llu samples  %s written  %llu skipped\n",
+    const std::string written =
+        file != nullptr ? absl::StrCat("  ", FormatBytes(file->bytes_written()), " written")
+                        : std::string();
+    std::fprintf(err, "overseer-capture: %.1fs  %llu samples%s  %llu skipped\n",
                  absl::ToDoubleSeconds(p.elapsed), static_cast<unsigned long long>(p.samples),
-                 FormatBytes(file != nullptr ? file->bytes_written() : 0).c_str(),
-                 static_cast<unsigned long long>(p.skipped));
+                 written.c_str(), static_cast<unsigned long long>(p.skipped));
   };
   const absl::Status status = recorder.Run(*info, should_stop, progress);
   std::fprintf(err, "overseer-capture: %s; %s %llu samples (%s) to %s, %llu skipped\n",

@@ -356,18 +356,14 @@ TEST(RuntimeTest, TimersFireInTheOrderOfTheirDeadlines) {
   auto position = [&](int value) {
     return std::find(order.begin(), order.end(), value) - order.begin();
   };
-  int compared = 0;
   for (const Armed& a : armed) {
     for (const Armed& b : armed) {
       if (a.latest < b.earliest) {
         EXPECT_LT(position(a.value), position(b.value))
             << a.value << " was due before " << b.value;
-        ++compared;
       }
     }
   }
-  // On an unloaded machine all three ranges are apart: 1, 2, 3.
-  if (compared == 3) EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
 }
 
 struct Flood {};

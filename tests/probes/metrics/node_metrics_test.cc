@@ -224,6 +224,53 @@ TEST(NodeMetricsTest, SchedulersAndInfoAreLabelled) {
               ElementsAre(Pair("program", "demo"), Pair("source", "attach")));
 }
 
+TEST(NodeMetricsTest, WhatTheSourceCannotGiveIsLeftOutAndANodesOwnCategoriesAreUsed) {
+  NodeMetrics m({.top = 5});
+  CaptureInfo info{.program = "BEAM node shop@web1", .source = "beam"};
+  info.absent = static_cast<uint32_t>(Figure::kMailboxBytes) |
+                static_cast<uint32_t>(Figure::kHeldSpecBytes) |
+                static_cast<uint32_t>(Figure::kMessagesSent) |
+                static_cast<uint32_t>(Figure::kCallTimeouts);
+  m.Begin(info);
+  Snapshot a = Sample(1, {Process(1, "holder", 5000, 2)});
+  a.system.memory_categories = {{"total", 40'000'000}, {"processes", 22'000'000},
+                                {"binary", 7'500'000}};
+  m.Observe(a, {});
+  Snapshot b = Sample(2, {Process(1, "holder", 5000, 2)});
+  b.system.memory_categories = {{"total", 30'000'000}, {"processes", 21'000'000},
+                                {"binary", 7'600'000}};
+  m.Observe(b, {});
+  const std::vector<MetricFamily> f = m.Scrape();
+  // The node's categories, now and at their highest; none of the runtime's.
+  EXPECT_EQ(Value(f, "overseer_memory_bytes", "category", "total"), 30'000'000);
+  EXPECT_EQ(Value(f, "overseer_memory_peak_bytes", "category", "total"), 40'000'000);
+  EXPECT_EQ(Value(f, "overseer_memory_peak_bytes", "category", "binary"), 7'600'000);
+  EXPECT_EQ(Value(f, "overseer_memory_bytes", "category", "mailboxes"), -1);
+  EXPECT_EQ(Value(f, "overseer_memory_bytes", "category", "held_specs"), -1);
+  EXPECT_EQ(Find(f, "overseer_memory_bytes")->points.size(), 3u);
+  // Not served as 0: absent.
+  EXPECT_EQ(Find(f, "overseer_messages_sent"), nullptr);
+  EXPECT_EQ(Find(f, "overseer_call_timeouts"), nullptr);
+  EXPECT_EQ(Find(f, "overseer_process_mailbox_bytes"), nullptr);
+  EXPECT_EQ(Find(f, "overseer_process_mailbox_peak_bytes"), nullptr);
+  // What it gives stays.
+  EXPECT_THAT(ByName(f, "overseer_process_mailbox_messages"), ElementsAre(Pair("holder", 2)));
+  EXPECT_EQ(Value(f, "overseer_processes"), 1);
+  // The next window starts from the last sample's categories.
+  const std::vector<MetricFamily> next = m.Scrape();
+  EXPECT_EQ(Value(next, "overseer_memory_peak_bytes", "category", "total"), 30'000'000);
+}
+
+TEST(NodeMetricsTest, TheRuntimesOwnRunServesAllFourCategories) {
+  NodeMetrics m;
+  m.Begin({.program = "demo", .source = "attach"});
+  m.Observe(Sample(1, {Process(1, "a", 100, 1)}), {});
+  const std::vector<MetricFamily> f = m.Scrape();
+  EXPECT_EQ(Find(f, "overseer_memory_bytes")->points.size(), 4u);
+  EXPECT_NE(Find(f, "overseer_messages_sent"), nullptr);
+  EXPECT_NE(Find(f, "overseer_call_timeouts"), nullptr);
+}
+
 TEST(NodeMetricsTest, SuspectsAppearOnlyWithASource) {
   NodeMetrics m;
   m.Observe(Sample(1, {}), {});
