@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <limits>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -24,6 +23,7 @@
 #include "probes/attach/socket_util.h"
 #include "probes/metrics/metrics_server.h"
 #include "probes/metrics/node_metrics.h"
+#include "probes/metrics/recording_feed.h"
 #include "probes/metrics/recording_suspects.h"
 #include "probes/model/model.h"
 #include "probes/tools/stream_file.h"
@@ -183,31 +183,19 @@ class MetricsFeed {
 
   // From the client's recording, once it exists.
   void Watch(std::shared_ptr<const Recording> recording) {
-    recording_ = std::move(recording);
-    metrics_->SetSuspectSource(RecordingSuspectSource(recording_));
+    metrics_->SetSuspectSource(RecordingSuspectSource(recording));
+    feed_ = std::make_unique<RecordingFeed>(std::move(recording), *metrics_);
   }
 
   // Shows the metrics every sample decoded since the last call.
   void Pump() {
-    if (recording_ == nullptr) return;
-    const size_t n = recording_->sample_count();
-    for (; next_ < n; ++next_) {
-      if (next_ == 0) metrics_->Begin(recording_->info());
-      absl::StatusOr<Snapshot> sample = recording_->SnapshotAt(next_);
-      if (!sample.ok()) continue;  // the stream's error ends the recording
-      const std::vector<Event> events =
-          recording_->EventsBetween(last_time_ns_, sample->time_ns);
-      last_time_ns_ = sample->time_ns;
-      metrics_->Observe(*sample, events);
-    }
+    if (feed_ != nullptr) feed_->Pump();
   }
 
  private:
   std::unique_ptr<NodeMetrics> metrics_;
   std::unique_ptr<MetricsServer> server_;  // declared after: stops first
-  std::shared_ptr<const Recording> recording_;
-  size_t next_ = 0;
-  int64_t last_time_ns_ = std::numeric_limits<int64_t>::min();
+  std::unique_ptr<RecordingFeed> feed_;
 };
 
 // What the recording loop saw, for the summary.
